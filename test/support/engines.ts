@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { openStorage, type Engine, type Storage } from '../../webhook-server/src/db/database';
+import { migrate } from '../../webhook-server/src/db/migrate';
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+let warned = false;
+
+/** Engines the storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function testEngines(): Engine[] {
+  if (!postgresUrl && !warned) {
+    warned = true;
+    console.warn(
+      'TEST_DATABASE_URL is not set: PostgreSQL tests are SKIPPED (set it, e.g. postgres://postgres@127.0.0.1:5432/test).',
+    );
+  }
+  return postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export interface TestStorage {
+  storage: Storage;
+  databaseUrl: string;
+  schema?: string;
+  /** Closes the storage and deletes what the test created. */
+  destroy(): Promise<void>;
+}
+
+/** A fresh, migrated database: an in-memory SQLite, or a throwaway PostgreSQL schema. */
+export async function freshStorage(engine: Engine): Promise<TestStorage> {
+  if (engine === 'postgres') {
+    if (!postgresUrl) throw new Error('TEST_DATABASE_URL is required for PostgreSQL tests');
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const storage = openStorage(postgresUrl, { schema, poolSize: 5 });
+    await migrate(storage);
+    return {
+      storage,
+      databaseUrl: postgresUrl,
+      schema,
+      destroy: async () => {
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db);
+        await storage.close();
+      },
+    };
+  }
+  const storage = openStorage('sqlite::memory:');
+  await migrate(storage);
+  return { storage, databaseUrl: 'sqlite::memory:', destroy: () => storage.close() };
+}

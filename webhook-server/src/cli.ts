@@ -1,0 +1,187 @@
+import { Command, CommanderError } from 'commander';
+import type { AccountUpdate, PlanId } from '../../schemas/generated/types';
+import { ConfigError, loadConfig } from './config';
+import { openStorage, type Storage } from './db/database';
+import { migrate } from './db/migrate';
+import { changePlan, createAccount, getAccountRow } from './domain/accounts';
+import { issueApiKey } from './domain/apiKeys';
+import { createCampaign } from './domain/campaigns';
+import { systemClock } from './domain/clock';
+import { AppError } from './domain/errors';
+import { PLANS, isPlanId } from './domain/plans';
+import { parseBody } from './http/validation';
+import { serveForever } from './server';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+  env: process.env,
+};
+
+/** Operator command line. Returns the exit code; `serve` and `worker` keep running instead. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let storage: Storage | undefined;
+  const withStorage = async <T>(fn: (s: Storage) => Promise<T>): Promise<T> => {
+    const config = loadConfig(io.env);
+    storage = openStorage(config.databaseUrl);
+    await migrate(storage);
+    return fn(storage);
+  };
+  const print = (json: boolean, value: object, human: string) =>
+    io.out(json ? JSON.stringify(value, null, 2) : human);
+
+  const program = new Command('atlas-connect')
+    .description('Operate atlas-connect: run the server, migrate the database, manage accounts.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('serve')
+    .description('Run the HTTP server (migrates the database first)')
+    .action(async () => {
+      await serveForever(loadConfig(io.env));
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const applied = await withStorage((s) => migrate(s));
+      print(
+        !!opts.json,
+        { applied },
+        applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.',
+      );
+    });
+
+  const accounts = program.command('accounts').description('Manage accounts');
+  accounts
+    .command('create')
+    .description('Create an account')
+    .requiredOption('--company <name>', 'company name')
+    .requiredOption('--admin-name <name>', 'admin name')
+    .requiredOption('--email <email>', 'admin email (sign-in name)')
+    .requiredOption('--password <password>', 'admin password, at least 10 characters')
+    .option('--plan <plan>', `plan: ${PLANS.map((p) => p.id).join(', ')}`, 'free')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        company: string;
+        adminName: string;
+        email: string;
+        password: string;
+        plan: string;
+        json?: boolean;
+      }) => {
+        parseBody<AccountUpdate>('AccountUpdate.json', {
+          companyName: opts.company,
+          adminName: opts.adminName,
+          adminEmail: opts.email,
+        });
+        const planId = requirePlan(opts.plan);
+        const account = await withStorage((s) =>
+          createAccount(s.db, systemClock, {
+            companyName: opts.company,
+            adminName: opts.adminName,
+            adminEmail: opts.email,
+            password: opts.password,
+            planId,
+          }),
+        );
+        print(
+          !!opts.json,
+          account,
+          `Created account ${account.id} (${account.companyName}, ${account.planName}).`,
+        );
+      },
+    );
+
+  program
+    .command('api-keys')
+    .description('Manage API keys')
+    .command('create')
+    .description("Issue the account's API key (revokes the previous one); printed once")
+    .requiredOption('--account <id>', 'account id')
+    .option('--json', 'print JSON')
+    .action(async (opts: { account: string; json?: boolean }) => {
+      const key = await withStorage(async (s) => {
+        await getAccountRow(s.db, opts.account);
+        return issueApiKey(s.db, systemClock, opts.account);
+      });
+      print(
+        !!opts.json,
+        { id: key.id, accountId: key.accountId, apiKey: key.apiKey, createdAt: key.createdAt },
+        `API key (shown once): ${key.apiKey}`,
+      );
+    });
+
+  program
+    .command('campaigns')
+    .description('Manage campaigns')
+    .command('create')
+    .description('Create a campaign')
+    .requiredOption('--account <id>', 'account id')
+    .requiredOption('--name <name>', 'campaign name')
+    .option('--json', 'print JSON')
+    .action(async (opts: { account: string; name: string; json?: boolean }) => {
+      const name = opts.name.trim();
+      if (!name || name.length > 200) throw new AppError(400, '--name must be 1 to 200 characters.');
+      const campaign = await withStorage(async (s) => {
+        await getAccountRow(s.db, opts.account);
+        return createCampaign(s.db, systemClock, opts.account, name);
+      });
+      print(!!opts.json, campaign, `Created campaign ${campaign.id} (${campaign.name}).`);
+    });
+
+  program
+    .command('plans')
+    .description('Manage plans')
+    .command('set')
+    .description("Change an account's plan now (emits plan_changed)")
+    .requiredOption('--account <id>', 'account id')
+    .requiredOption('--plan <plan>', `plan: ${PLANS.map((p) => p.id).join(', ')}`)
+    .option('--json', 'print JSON')
+    .action(async (opts: { account: string; plan: string; json?: boolean }) => {
+      const planId = requirePlan(opts.plan);
+      const change = await withStorage((s) => changePlan(s.db, systemClock, opts.account, planId));
+      print(
+        !!opts.json,
+        { ...change.account, changed: change.changed },
+        change.changed
+          ? `Account ${opts.account} is now on ${change.account.planName}.`
+          : `Account ${opts.account} is already on ${change.account.planName}.`,
+      );
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof AppError) {
+      const details = err.details?.map((d) => `\n  ${d.field}: ${d.message}`).join('') ?? '';
+      io.err(`Error: ${err.message}${details}`);
+      return 1;
+    }
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  } finally {
+    if (storage && argv[0] !== 'serve') await storage.close();
+  }
+}
+
+function requirePlan(plan: string): PlanId {
+  if (!isPlanId(plan))
+    throw new AppError(400, `--plan must be one of ${PLANS.map((p) => p.id).join(', ')} (got "${plan}").`);
+  return plan;
+}

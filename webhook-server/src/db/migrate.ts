@@ -1,0 +1,21 @@
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { Storage } from './database';
+import * as m001 from './migrations/001_initial';
+
+/**
+ * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
+ * see the same set. Add new ones at the end; never edit one that has shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrate(storage: Storage): Promise<string[]> {
+  if (storage.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(storage.schema)}`.execute(storage.db);
+  const migrator = new Migrator({ db: storage.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

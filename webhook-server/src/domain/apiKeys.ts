@@ -1,0 +1,54 @@
+import type { Clock } from './clock';
+import type { Db } from './db';
+import { inTransaction } from './db';
+import { newId } from './ids';
+import { hashToken, randomToken } from './secrets';
+
+export const API_KEY_PREFIX = 'atlk_';
+
+export interface IssuedApiKey {
+  id: string;
+  accountId: string;
+  /** Shown once; only its hash is stored. */
+  apiKey: string;
+  prefix: string;
+  createdAt: string;
+}
+
+/** An account has one active API key: issuing a new one revokes the previous one. */
+export async function issueApiKey(db: Db, clock: Clock, accountId: string): Promise<IssuedApiKey> {
+  const apiKey = randomToken(API_KEY_PREFIX);
+  const createdAt = clock.now().toISOString();
+  const issued: IssuedApiKey = { id: newId('key'), accountId, apiKey, prefix: apiKey.slice(0, 9), createdAt };
+  await inTransaction(db, async (trx) => {
+    await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: createdAt })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('api_keys')
+      .values({
+        id: issued.id,
+        account_id: accountId,
+        key_hash: hashToken(apiKey),
+        prefix: issued.prefix,
+        created_at: createdAt,
+        revoked_at: null,
+      })
+      .execute();
+  });
+  return issued;
+}
+
+/** The account an active key belongs to, or undefined. */
+export async function accountForApiKey(db: Db, apiKey: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select('account_id')
+    .where('key_hash', '=', hashToken(apiKey))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row?.account_id;
+}

@@ -1,0 +1,57 @@
+import type { EventEnvelope, TriggerName } from '../../../schemas/generated/types';
+import type { Clock } from './clock';
+import type { Db } from './db';
+import { newId } from './ids';
+
+export interface NewEvent {
+  accountId: string;
+  campaignId: string | null;
+  triggerName: TriggerName;
+  data: object;
+}
+
+/**
+ * Writes an event to the outbox. Call it inside the transaction of the state change that caused
+ * it: the event exists exactly when the change does, and delivery reads it from the table, never
+ * from process memory.
+ */
+export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promise<EventEnvelope> {
+  const envelope: EventEnvelope = {
+    id: newId('evt'),
+    triggerName: event.triggerName,
+    createdAt: clock.now().toISOString(),
+    accountId: event.accountId,
+    campaignId: event.campaignId,
+    data: event.data as EventEnvelope['data'],
+  };
+  await db
+    .insertInto('events')
+    .values({
+      id: envelope.id,
+      account_id: envelope.accountId,
+      campaign_id: envelope.campaignId,
+      trigger_name: envelope.triggerName,
+      payload: JSON.stringify(envelope),
+      created_at: envelope.createdAt,
+    })
+    .execute();
+  return envelope;
+}
+
+/** The account's latest events of one kind, newest first. */
+export async function latestEvents(
+  db: Db,
+  accountId: string,
+  triggerName: TriggerName,
+  limit: number,
+): Promise<EventEnvelope[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select('payload')
+    .where('account_id', '=', accountId)
+    .where('trigger_name', '=', triggerName)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => JSON.parse(row.payload) as EventEnvelope);
+}

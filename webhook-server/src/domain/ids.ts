@@ -1,0 +1,10 @@
+import { monotonicFactory } from 'ulidx';
+
+const ulid = monotonicFactory();
+
+/** Sortable ids (ULID) with a type prefix: newer ids sort after older ones, which cursors rely on. */
+export function newId(
+  prefix: 'acc' | 'key' | 'cmp' | 'evt' | 'led' | 'pur' | 'sub' | 'dlv' | 'att' | 'call' | 'cli',
+): string {
+  return `${prefix}_${ulid()}`;
+}

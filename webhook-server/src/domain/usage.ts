@@ -1,0 +1,156 @@
+import type { Usage } from '../../../schemas/generated/types';
+import type { UsagePeriodRow } from '../db/schema';
+import type { Clock } from './clock';
+import type { Db } from './db';
+import { inTransaction } from './db';
+import { newId } from './ids';
+import { addMonthsUtc } from './periods';
+import { getPlan } from './plans';
+
+/**
+ * The minute ledger. Call time is kept in whole seconds. Each period grants the plan's included
+ * time; purchased extra time is spent after included time and what is left of it carries over to
+ * the next period. Every debit and credit is a ledger row whose (kind, reference) is unique, so a
+ * repeated report or webhook never applies twice.
+ */
+
+export function remainingSeconds(
+  period: Pick<UsagePeriodRow, 'included_seconds' | 'extra_seconds' | 'used_seconds'>,
+) {
+  return Math.max(0, period.included_seconds + period.extra_seconds - period.used_seconds);
+}
+
+function carriedExtraSeconds(period: UsagePeriodRow): number {
+  const spentFromExtra = Math.max(0, period.used_seconds - period.included_seconds);
+  return Math.max(0, period.extra_seconds - spentFromExtra);
+}
+
+/** Opens the first period of a new account. */
+export async function openFirstPeriod(db: Db, accountId: string, planId: string, start: Date): Promise<void> {
+  await db
+    .insertInto('usage_periods')
+    .values({
+      account_id: accountId,
+      period_start: start.toISOString(),
+      period_end: addMonthsUtc(start, 1).toISOString(),
+      included_seconds: getPlan(planId).includedMinutes * 60,
+      extra_seconds: 0,
+      used_seconds: 0,
+    })
+    .execute();
+}
+
+async function latestPeriod(db: Db, accountId: string): Promise<UsagePeriodRow> {
+  const row = await db
+    .selectFrom('usage_periods')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('period_start', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) throw new Error(`Account ${accountId} has no usage period`);
+  return row;
+}
+
+/**
+ * The period that contains now, rolling forward over any periods that ended since the last
+ * activity. Safe to run concurrently: a period that another request already opened is kept.
+ */
+export async function currentPeriod(db: Db, accountId: string, clock: Clock): Promise<UsagePeriodRow> {
+  let period = await latestPeriod(db, accountId);
+  const now = clock.now().toISOString();
+  if (period.period_end > now) return period;
+  return inTransaction(db, async (trx) => {
+    const account = await trx
+      .selectFrom('accounts')
+      .select('plan_id')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    period = await latestPeriod(trx, accountId);
+    while (period.period_end <= now) {
+      const next: UsagePeriodRow = {
+        account_id: accountId,
+        period_start: period.period_end,
+        period_end: addMonthsUtc(new Date(period.period_end), 1).toISOString(),
+        included_seconds: getPlan(account.plan_id).includedMinutes * 60,
+        extra_seconds: carriedExtraSeconds(period),
+        used_seconds: 0,
+      };
+      await trx
+        .insertInto('usage_periods')
+        .values(next)
+        .onConflict((oc) => oc.columns(['account_id', 'period_start']).doNothing())
+        .execute();
+      period = await latestPeriod(trx, accountId);
+    }
+    return period;
+  });
+}
+
+export function toUsage(period: UsagePeriodRow, planId: string): Usage {
+  const total = period.included_seconds + period.extra_seconds;
+  const remaining = remainingSeconds(period);
+  return {
+    planId: getPlan(planId).id,
+    periodStart: period.period_start,
+    periodEnd: period.period_end,
+    includedMinutes: Math.floor(period.included_seconds / 60),
+    extraMinutes: Math.floor(period.extra_seconds / 60),
+    usedMinutes: Math.ceil(period.used_seconds / 60),
+    remainingMinutes: Math.floor(remaining / 60),
+    percentUsed: total === 0 ? 100 : Math.min(100, Math.round((period.used_seconds / total) * 1000) / 10),
+    usedSeconds: period.used_seconds,
+    remainingSeconds: remaining,
+  };
+}
+
+export async function getUsage(db: Db, accountId: string, planId: string, clock: Clock): Promise<Usage> {
+  return toUsage(await currentPeriod(db, accountId, clock), planId);
+}
+
+export interface LedgerChange {
+  applied: boolean;
+  before: UsagePeriodRow;
+  after: UsagePeriodRow;
+}
+
+/**
+ * Applies one ledger entry to the current period, once per (kind, reference): a call spends
+ * `seconds`, a purchase adds them. Must run inside the
+ * transaction of the change that causes it.
+ */
+export async function applyLedgerEntry(
+  db: Db,
+  clock: Clock,
+  entry: { accountId: string; kind: 'call' | 'purchase'; seconds: number; reference: string },
+): Promise<LedgerChange> {
+  return inTransaction(db, async (trx) => {
+    const before = await currentPeriod(trx, entry.accountId, clock);
+    const inserted = await trx
+      .insertInto('minute_ledger')
+      .values({
+        id: newId('led'),
+        account_id: entry.accountId,
+        kind: entry.kind,
+        seconds: entry.kind === 'call' ? -entry.seconds : entry.seconds,
+        reference: entry.reference,
+        created_at: clock.now().toISOString(),
+      })
+      .onConflict((oc) => oc.columns(['kind', 'reference']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
+      return { applied: false, before, after: before };
+    await trx
+      .updateTable('usage_periods')
+      .set((eb) =>
+        entry.kind === 'call'
+          ? { used_seconds: eb('used_seconds', '+', entry.seconds) }
+          : { extra_seconds: eb('extra_seconds', '+', entry.seconds) },
+      )
+      .where('account_id', '=', entry.accountId)
+      .where('period_start', '=', before.period_start)
+      .execute();
+    const after = await latestPeriod(trx, entry.accountId);
+    return { applied: true, before, after };
+  });
+}

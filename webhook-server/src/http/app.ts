@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { apiKeyAuthenticator, requireAccount } from './auth';
+import type { AppContext } from './context';
+import { errorHandler, notFoundHandler } from './errors';
+import { accountRoutes } from './routes/account';
+import { campaignRoutes } from './routes/campaigns';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { internalRoutes } from './routes/internal';
+
+export const JSON_BODY_LIMIT = '256kb';
+
+/** Builds the Express app; it never listens (server.ts does), so tests mount it on port 0. */
+export function buildApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    }),
+  );
+  app.use(helmet());
+  app.use(healthRoutes(ctx));
+  app.use(docsRoutes(ctx));
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+
+  const api = Router();
+  api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
+  api.use(accountRoutes(ctx));
+  api.use(campaignRoutes(ctx));
+  app.use('/v1/api', api);
+  app.use('/v1/internal', internalRoutes(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Storage } from '../db/database';
+import type { Clock } from '../domain/clock';
+import type { Authenticator } from './auth';
+
+/** What route modules need, built once per app. */
+export interface AppContext {
+  config: Config;
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  /** Tried in order on /v1/api/*; the first that recognises the request's credential wins. */
+  authenticators: Authenticator[];
+}

@@ -1,0 +1,43 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { STATUS_CODES } from 'node:http';
+import type { ApiError } from '../../../schemas/generated/types';
+import { AppError } from '../domain/errors';
+
+export function errorBody(statusCode: number, message: string, details?: ApiError['details']): ApiError {
+  return {
+    statusCode,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message,
+    ...(details?.length ? { details } : {}),
+  };
+}
+
+/** body-parser reports client mistakes with a `type`; each gets a message saying what to fix. */
+const BODY_PARSER_ERRORS: Record<string, [number, string]> = {
+  'entity.parse.failed': [400, 'The request body is not valid JSON. Check quotes, commas and brackets.'],
+  'entity.too.large': [413, 'The request body is too large.'],
+  'encoding.unsupported': [415, 'Send the body as UTF-8.'],
+  'charset.unsupported': [415, 'Send the body as UTF-8.'],
+  'request.aborted': [400, 'The request was aborted before its body arrived.'],
+};
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json(errorBody(404, `No route ${req.method} ${req.path}. See /docs for the API.`));
+};
+
+/** The one error handler: client errors say what to fix; server errors reveal nothing inside. */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  if (err instanceof AppError) {
+    if (err.headers) res.set(err.headers);
+    res.status(err.statusCode).json(errorBody(err.statusCode, err.message, err.details));
+    return;
+  }
+  const type = (err as { type?: unknown })?.type;
+  const known = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+  if (known) {
+    res.status(known[0]).json(errorBody(known[0], known[1]));
+    return;
+  }
+  req.log?.error({ err }, 'unhandled error');
+  res.status(500).json(errorBody(500, 'Something failed on our side. It was logged; try again shortly.'));
+};

@@ -1,0 +1,44 @@
+import type { Request } from 'express';
+import { badRequest } from '../domain/errors';
+
+export interface PageRequest {
+  limit: number;
+  afterId?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+/** Reads `limit` and the opaque `cursor` (the last id of the previous page, base64url). */
+export function pageRequest(req: Request): PageRequest {
+  const { limit: rawLimit, cursor } = req.query;
+  let limit = DEFAULT_PAGE_SIZE;
+  if (rawLimit !== undefined) {
+    limit = Number(rawLimit);
+    if (typeof rawLimit !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw badRequest(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, [
+        { field: 'limit', message: `must be 1 to ${MAX_PAGE_SIZE}` },
+      ]);
+    }
+  }
+  if (cursor === undefined || cursor === '') return { limit };
+  const afterId = typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!/^[a-z]+_[0-9A-Z]{26}$/.test(afterId)) {
+    throw badRequest('cursor is not valid. Pass the nextCursor of the previous page unchanged.', [
+      { field: 'cursor', message: 'is not a cursor this API issued' },
+    ]);
+  }
+  return { limit, afterId };
+}
+
+/** Wraps one page; nextCursor is null on the last page. */
+export function page<T extends { id: string }>(
+  items: T[],
+  limit: number,
+): { data: T[]; nextCursor: string | null } {
+  const last = items[items.length - 1];
+  return {
+    data: items,
+    nextCursor: items.length === limit && last ? Buffer.from(last.id).toString('base64url') : null,
+  };
+}

@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { openStorage, type Storage } from './db/database';
+import { migrate } from './db/migrate';
+import { systemClock, type Clock } from './domain/clock';
+import { buildApp } from './http/app';
+import type { AppContext } from './http/context';
+import { createLogger } from './logger';
+import { demoBanner, seedDemoIfEmpty } from './seed';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  context: AppContext;
+  /** Stops accepting connections and lets in-flight requests finish; closes the database it opened. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  storage?: Storage;
+  /** Where the demo banner goes; console by default. */
+  print?: (text: string) => void;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const ownsStorage = !options.storage;
+  const storage = options.storage ?? openStorage(config.databaseUrl);
+  await migrate(storage);
+  const context: AppContext = { config, storage, clock, logger, authenticators: [] };
+  const app = buildApp(context);
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host ?? '::', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  if (config.seedDemo && config.env !== 'production') {
+    const seed = await seedDemoIfEmpty(storage, clock);
+    if (seed) (options.print ?? console.log)(demoBanner(seed, config.publicBaseUrl));
+  }
+  logger.info({ port, database: storage.engine }, 'atlas-connect listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (ownsStorage) await storage.close();
+    })());
+  return { url, port, context, close };
+}
+
+/** Runs until SIGTERM or SIGINT, then shuts down gracefully. */
+export async function serveForever(config: Config): Promise<void> {
+  const running = await startServer(config);
+  const logger = running.context.logger;
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
