@@ -80,11 +80,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         plan: string;
         json?: boolean;
       }) => {
-        parseBody<AccountUpdate>('AccountUpdate.json', {
-          companyName: opts.company,
-          adminName: opts.adminName,
-          adminEmail: opts.email,
-        });
+        validateOptions({ companyName: opts.company, adminName: opts.adminName, adminEmail: opts.email });
         const planId = requirePlan(opts.plan);
         const account = await withStorage((s) =>
           createAccount(s.db, systemClock, {
@@ -166,8 +162,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof AppError) {
-      const details = err.details?.map((d) => `\n  ${d.field}: ${d.message}`).join('') ?? '';
-      io.err(`Error: ${err.message}${details}`);
+      io.err(`Error: ${err.message}`);
       return 1;
     }
     if (err instanceof ConfigError) {
@@ -177,6 +172,30 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     throw err;
   } finally {
     if (storage && argv[0] !== 'serve') await storage.close();
+  }
+}
+
+const OPTION_OF_FIELD: Record<string, string> = {
+  companyName: '--company',
+  adminName: '--admin-name',
+  adminEmail: '--email',
+};
+
+/** Checks account options with the API's own schema, reporting problems by option name. */
+function validateOptions(fields: AccountUpdate): void {
+  try {
+    parseBody<AccountUpdate>('AccountUpdate.json', fields);
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.details) throw err;
+    const details = err.details.map((d) => ({
+      field: OPTION_OF_FIELD[d.field] ?? d.field,
+      message: d.message,
+    }));
+    throw new AppError(
+      400,
+      `Invalid options: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}.`,
+      details,
+    );
   }
 }
 

@@ -34,52 +34,59 @@ export async function reportCallEvent(
       );
     }
     const accountId = campaign.account_id;
+    const now = clock.now().toISOString();
+    // Insert-or-ignore, then lock the row: concurrent reports of one call queue up behind the
+    // first transaction (PostgreSQL row lock; SQLite runs one transaction at a time) and each
+    // sees what the one before it applied.
+    await trx
+      .insertInto('calls')
+      .values({
+        id: report.callId,
+        account_id: accountId,
+        campaign_id: campaign.id,
+        phone_number: report.phoneNumber,
+        customer_name: report.customerName ?? null,
+        status: 'in_progress',
+        duration_seconds: null,
+        summary: null,
+        transcript: null,
+        recording_url: null,
+        parameters: '{}',
+        started_at: null,
+        completed_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await trx
+      .updateTable('calls')
+      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+      .where('id', '=', report.callId)
+      .execute();
     const existing = await trx
       .selectFrom('calls')
       .selectAll()
       .where('id', '=', report.callId)
-      .executeTakeFirst();
-    if (existing && (existing.account_id !== accountId || existing.campaign_id !== campaign.id)) {
+      .executeTakeFirstOrThrow();
+    if (existing.account_id !== accountId || existing.campaign_id !== campaign.id) {
       throw new AppError(
         409,
         `Call ${report.callId} was reported for another campaign; a call keeps its campaign.`,
         [{ field: 'callId', message: 'belongs to another campaign' }],
       );
     }
-    const now = clock.now().toISOString();
-    const customerName = report.customerName ?? existing?.customer_name ?? null;
-    if (!existing) {
-      await trx
-        .insertInto('calls')
-        .values({
-          id: report.callId,
-          account_id: accountId,
-          campaign_id: campaign.id,
-          phone_number: report.phoneNumber,
-          customer_name: customerName,
-          status: 'in_progress',
-          duration_seconds: null,
-          summary: null,
-          transcript: null,
-          recording_url: null,
-          parameters: '{}',
-          started_at: null,
-          completed_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    }
+    const customerName = report.customerName ?? existing.customer_name;
 
     if (report.type === 'call_started') {
-      if (existing?.started_at) return { callId: report.callId, accountId, applied: false };
+      if (existing.started_at) return { callId: report.callId, accountId, applied: false };
       await trx
         .updateTable('calls')
         .set({
           started_at: report.occurredAt,
           customer_name: customerName,
           updated_at: now,
-          ...(existing?.completed_at ? {} : { status: 'in_progress' }),
+          ...(existing.completed_at ? {} : { status: 'in_progress' }),
         })
         .where('id', '=', report.callId)
         .execute();
@@ -98,7 +105,7 @@ export async function reportCallEvent(
       return { callId: report.callId, accountId, applied: true };
     }
 
-    if (existing?.completed_at) return { callId: report.callId, accountId, applied: false };
+    if (existing.completed_at) return { callId: report.callId, accountId, applied: false };
     const durationSeconds = report.durationSeconds ?? 0;
     const status = report.status ?? 'completed';
     await applyLedgerEntry(trx, clock, {

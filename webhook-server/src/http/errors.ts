@@ -38,6 +38,24 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.status(known[0]).json(errorBody(known[0], known[1]));
     return;
   }
+  if (isUniqueViolation(err)) {
+    // A race lost to a concurrent request that created the same thing first.
+    res
+      .status(409)
+      .json(
+        errorBody(
+          409,
+          'This conflicts with data created at the same moment. Read the current state and retry.',
+        ),
+      );
+    return;
+  }
   req.log?.error({ err }, 'unhandled error');
   res.status(500).json(errorBody(500, 'Something failed on our side. It was logged; try again shortly.'));
 };
+
+/** PostgreSQL 23505 or SQLite's unique/primary-key constraint failure. */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

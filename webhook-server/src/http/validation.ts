@@ -42,6 +42,8 @@ function messageOf(error: ErrorObject): string {
       return 'is not a known field; remove it';
     case 'enum':
       return `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'minProperties':
+      return 'must contain at least one field';
     case 'format':
       return `must be a valid ${error.params.format}`;
     case 'pattern':
