@@ -32,7 +32,7 @@ export async function startTestServer(
     ATLAS_SEED_DEMO: 'false',
     ...env,
   });
-  const running = await startServer(config, { clock, storage: db.storage });
+  const running = await startServer(config, { clock, storage: db.storage, shutdownGraceMs: 1000 });
   return {
     ...running,
     clock,

@@ -22,6 +22,8 @@ export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
   storage?: Storage;
+  /** How long in-flight requests may take to finish on shutdown. */
+  shutdownGraceMs?: number;
   /** Where the demo banner goes; console by default. */
   print?: (text: string) => void;
 }
@@ -54,6 +56,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // In-flight requests get a grace period; a client that holds a connection open past it is cut.
+        setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
       if (ownsStorage) await storage.close();
     })());

@@ -159,6 +159,67 @@ export function addPaths(more: Record<string, Record<string, Json>>): void {
 
 export { errors as errorResponses, json as jsonContent, listOf };
 
+/** operationId from method and path when an operation names none: GET /v1/api/campaigns/{id} → getCampaignsId. */
+function operationId(method: string, path: string): string {
+  const words = path
+    .replace(/^\/v1\/(api|internal)\//, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+function withOperationIds(all: typeof paths): typeof paths {
+  return Object.fromEntries(
+    Object.entries(all).map(([path, operations]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(operations).map(([method, op]) => [
+          method,
+          { operationId: operationId(method, path), ...op },
+        ]),
+      ),
+    ]),
+  );
+}
+
+/** Each event as an OpenAPI 3.1 webhook: what a subscriber's hookUrl receives, a JSON array of one event. */
+function webhooks(): Json {
+  const events = Object.keys(schemaFiles).filter((file) => file.startsWith('events/'));
+  return Object.fromEntries(
+    events.map((file) => {
+      const triggerName = file.slice('events/'.length, -'.json'.length);
+      const schema = schemaFiles[file as SchemaFile] as { description?: string };
+      return [
+        triggerName,
+        {
+          post: {
+            operationId: `deliver_${triggerName}`,
+            summary: schema.description,
+            parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+              name,
+              in: 'header',
+              required: true,
+              schema: { type: 'string' },
+              description: 'Standard Webhooks signature header',
+            })),
+            requestBody: {
+              required: true,
+              ...json({ type: 'array', minItems: 1, maxItems: 1, items: ref(file as SchemaFile) }),
+            },
+            responses: {
+              200: {
+                description:
+                  'Received (any 2xx). 410 Gone removes the subscription; other answers are retried.',
+              },
+              410: { description: 'The receiver is gone: the subscription is removed' },
+            },
+          },
+        },
+      ];
+    }),
+  );
+}
+
 /** The OpenAPI 3.1 document, assembled from the same schemas that validate requests. */
 export function openApiDocument(serverUrl: string): Json {
   const schemas = Object.fromEntries(
@@ -186,6 +247,7 @@ export function openApiDocument(serverUrl: string): Json {
       },
       schemas,
     },
-    paths,
+    paths: withOperationIds(paths),
+    webhooks: webhooks(),
   };
 }
