@@ -11,6 +11,7 @@ export default tseslint.config(
       'schemas/generated/**',
       '**/*.zip',
       'connector/build/**',
+      'connector/dist/**',
     ],
   },
   js.configs.recommended,

@@ -1,2 +1,44 @@
-// The Zapier app is built in its own issue; this placeholder keeps the layout compiling.
-export const connectorPlaceholder = true;
+import { defineApp, version as platformVersion } from 'zapier-platform-core';
+import { authentication } from './authentication';
+import { addBaseUrlAndBearer, mapErrorResponses } from './middleware';
+import buyExtraMinutes from './creates/buy_extra_minutes';
+import startCall from './creates/start_call';
+import updateAccountDetails from './creates/update_account_details';
+import getAccount from './searches/get_account';
+import getUsage from './searches/get_usage';
+import accountUpdated from './triggers/account_updated';
+import callCampaignList from './triggers/call_campaign_list';
+import callCompleted from './triggers/call_completed';
+import callStarted from './triggers/call_started';
+import campaignList from './triggers/campaign_list';
+import minutesLow from './triggers/minutes_low';
+import minutesPurchased from './triggers/minutes_purchased';
+import planChanged from './triggers/plan_changed';
+import { version } from '../package.json';
+
+export default defineApp({
+  version,
+  platformVersion,
+  authentication,
+  beforeRequest: [addBaseUrlAndBearer],
+  afterResponse: [mapErrorResponses],
+  triggers: {
+    [minutesLow.key]: minutesLow,
+    [planChanged.key]: planChanged,
+    [callCompleted.key]: callCompleted,
+    [callStarted.key]: callStarted,
+    [minutesPurchased.key]: minutesPurchased,
+    [accountUpdated.key]: accountUpdated,
+    [campaignList.key]: campaignList,
+    [callCampaignList.key]: callCampaignList,
+  },
+  creates: {
+    [updateAccountDetails.key]: updateAccountDetails,
+    [buyExtraMinutes.key]: buyExtraMinutes,
+    [startCall.key]: startCall,
+  },
+  searches: {
+    [getUsage.key]: getUsage,
+    [getAccount.key]: getAccount,
+  },
+});

@@ -1,0 +1,47 @@
+import type { AccountUpdatedEvent } from '../../../schemas/generated/types';
+import { eventExamples } from '../examples';
+import { envelopeOutput, envelopeOutputFields, hookTrigger } from './hook-trigger';
+
+export const ACCOUNT_UPDATED = 'account_updated';
+
+// The account is lifted to the top level so its fields map directly into later steps; its own
+// createdAt is renamed so it cannot shadow the event's.
+export const toOutput = (event: AccountUpdatedEvent) => {
+  const { account, changedFields } = event.data;
+  return {
+    ...envelopeOutput(event),
+    companyName: account.companyName,
+    adminName: account.adminName,
+    adminEmail: account.adminEmail,
+    profilePictureUrl: account.profilePictureUrl,
+    planId: account.planId,
+    planName: account.planName,
+    accountCreatedAt: account.createdAt,
+    updatedAt: account.updatedAt,
+    changedFields,
+  };
+};
+
+const hook = hookTrigger({
+  key: ACCOUNT_UPDATED,
+  noun: 'Account',
+  label: 'Account Details Updated',
+  description: 'Triggers when the company name, admin name, admin email or profile picture changes.',
+  toOutput,
+  sampleEvent: eventExamples.account_updated,
+  outputFields: [
+    ...envelopeOutputFields,
+    { key: 'companyName', label: 'Company Name', type: 'string' },
+    { key: 'adminName', label: 'Admin Name', type: 'string' },
+    { key: 'adminEmail', label: 'Admin Email', type: 'string' },
+    { key: 'profilePictureUrl', label: 'Profile Picture URL', type: 'string' },
+    { key: 'planId', label: 'Plan ID', type: 'string' },
+    { key: 'planName', label: 'Plan', type: 'string' },
+    { key: 'accountCreatedAt', label: 'Account Created At', type: 'datetime' },
+    { key: 'updatedAt', label: 'Account Updated At', type: 'datetime' },
+    { key: 'changedFields', label: 'Changed Fields', type: 'string', list: true },
+  ],
+});
+
+export const { perform, performList, performSubscribe, performUnsubscribe } = hook;
+export default hook.trigger;
