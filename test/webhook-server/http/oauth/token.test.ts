@@ -71,6 +71,18 @@ describe.each(testEngines())('OAuth token endpoint on %s', (engine) => {
     expectOAuthError(await refresh(server, client, first.body.refresh_token), 400, 'invalid_grant');
   });
 
+  test('when the same code is exchanged twice at once, then at most one succeeds and no token from it works', async () => {
+    const code = await authorizeCode(server, tenant, client);
+    const results = await Promise.all([
+      exchangeCode(server, client, code),
+      exchangeCode(server, client, code),
+    ]);
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
+    expect(results.some((r) => r.body.error === 'invalid_grant')).toBe(true);
+    for (const issued of results.filter((r) => r.status === 200))
+      expect(await accountStatus(issued.body.access_token)).toBe(401);
+  });
+
   test('when a code is older than 10 minutes, then it is refused', async () => {
     const code = await authorizeCode(server, tenant, client);
     server.clock.advance(10 * 60 * 1000 + 1000);
