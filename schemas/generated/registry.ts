@@ -11,23 +11,28 @@ import s8 from '../EventEnvelope.json';
 import s9 from '../ExtraMinutesPurchase.json';
 import s10 from '../ExtraMinutesPurchaseRequest.json';
 import s11 from '../MessageEventReport.json';
-import s12 from '../PhoneNumber.json';
-import s13 from '../Plan.json';
-import s14 from '../PlanId.json';
-import s15 from '../Provider.json';
-import s16 from '../SubscribeRequest.json';
-import s17 from '../Subscription.json';
-import s18 from '../TriggerName.json';
-import s19 from '../UnsubscribeRequest.json';
-import s20 from '../Usage.json';
-import s21 from '../events/account_updated.json';
-import s22 from '../events/call_completed.json';
-import s23 from '../events/call_started.json';
-import s24 from '../events/message_received.json';
-import s25 from '../events/message_sent.json';
-import s26 from '../events/minutes_low.json';
-import s27 from '../events/minutes_purchased.json';
-import s28 from '../events/plan_changed.json';
+import s12 from '../OAuthError.json';
+import s13 from '../OAuthRevokeRequest.json';
+import s14 from '../OAuthTokenRequest.json';
+import s15 from '../OAuthTokenResponse.json';
+import s16 from '../OAuthUserInfo.json';
+import s17 from '../PhoneNumber.json';
+import s18 from '../Plan.json';
+import s19 from '../PlanId.json';
+import s20 from '../Provider.json';
+import s21 from '../SubscribeRequest.json';
+import s22 from '../Subscription.json';
+import s23 from '../TriggerName.json';
+import s24 from '../UnsubscribeRequest.json';
+import s25 from '../Usage.json';
+import s26 from '../events/account_updated.json';
+import s27 from '../events/call_completed.json';
+import s28 from '../events/call_started.json';
+import s29 from '../events/message_received.json';
+import s30 from '../events/message_sent.json';
+import s31 from '../events/minutes_low.json';
+import s32 from '../events/minutes_purchased.json';
+import s33 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -43,21 +48,26 @@ export const schemaFiles = {
   'ExtraMinutesPurchase.json': s9,
   'ExtraMinutesPurchaseRequest.json': s10,
   'MessageEventReport.json': s11,
-  'PhoneNumber.json': s12,
-  'Plan.json': s13,
-  'PlanId.json': s14,
-  'Provider.json': s15,
-  'SubscribeRequest.json': s16,
-  'Subscription.json': s17,
-  'TriggerName.json': s18,
-  'UnsubscribeRequest.json': s19,
-  'Usage.json': s20,
-  'events/account_updated.json': s21,
-  'events/call_completed.json': s22,
-  'events/call_started.json': s23,
-  'events/message_received.json': s24,
-  'events/message_sent.json': s25,
-  'events/minutes_low.json': s26,
-  'events/minutes_purchased.json': s27,
-  'events/plan_changed.json': s28,
+  'OAuthError.json': s12,
+  'OAuthRevokeRequest.json': s13,
+  'OAuthTokenRequest.json': s14,
+  'OAuthTokenResponse.json': s15,
+  'OAuthUserInfo.json': s16,
+  'PhoneNumber.json': s17,
+  'Plan.json': s18,
+  'PlanId.json': s19,
+  'Provider.json': s20,
+  'SubscribeRequest.json': s21,
+  'Subscription.json': s22,
+  'TriggerName.json': s23,
+  'UnsubscribeRequest.json': s24,
+  'Usage.json': s25,
+  'events/account_updated.json': s26,
+  'events/call_completed.json': s27,
+  'events/call_started.json': s28,
+  'events/message_received.json': s29,
+  'events/message_sent.json': s30,
+  'events/minutes_low.json': s31,
+  'events/minutes_purchased.json': s32,
+  'events/plan_changed.json': s33,
 } as const;

@@ -162,6 +162,107 @@ export interface MessageEventReport {
   occurredAt: string;
 }
 
+// OAuthError.json
+/**
+ * Errors of /oauth/token, /oauth/revoke and /oauth/userinfo (RFC 6749 §5.2, RFC 6750 §3).
+ */
+export interface OAuthError {
+  error:
+    | 'invalid_request'
+    | 'invalid_client'
+    | 'invalid_grant'
+    | 'unauthorized_client'
+    | 'unsupported_grant_type'
+    | 'invalid_scope'
+    | 'invalid_token'
+    | 'server_error';
+  /**
+   * What went wrong and what to do about it.
+   */
+  error_description: string;
+}
+
+// OAuthRevokeRequest.json
+/**
+ * POST /oauth/revoke (RFC 7009), as a form or JSON, client-authenticated like /oauth/token. Revoking a refresh token also revokes the access tokens of the same authorization.
+ */
+export interface OAuthRevokeRequest {
+  token: string;
+  token_type_hint?: 'access_token' | 'refresh_token';
+  client_id?: string;
+  client_secret?: string;
+}
+
+// OAuthTokenRequest.json
+/**
+ * POST /oauth/token parameters, as a form (application/x-www-form-urlencoded) or a JSON object. The client authenticates with HTTP Basic or client_id + client_secret here, not both.
+ */
+export interface OAuthTokenRequest {
+  grant_type: 'authorization_code' | 'refresh_token';
+  /**
+   * authorization_code: the code from the redirect (single use, 10 minutes).
+   */
+  code?: string;
+  /**
+   * authorization_code: the exact redirect_uri of the authorization request.
+   */
+  redirect_uri?: string;
+  /**
+   * authorization_code: the PKCE verifier, when the authorization request had a code_challenge.
+   */
+  code_verifier?: string;
+  /**
+   * refresh_token: the latest refresh token (they rotate).
+   */
+  refresh_token?: string;
+  /**
+   * refresh_token: optionally narrow the scopes.
+   */
+  scope?: string;
+  client_id?: string;
+  client_secret?: string;
+}
+
+// OAuthTokenResponse.json
+/**
+ * A successful token response (RFC 6749 §5.1), sent with Cache-Control: no-store. Each refresh returns a new refresh token; the one presented stops working.
+ */
+export interface OAuthTokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  /**
+   * Seconds the access token lives.
+   */
+  expires_in: 36000;
+  /**
+   * Lives 30 days; single use.
+   */
+  refresh_token: string;
+  /**
+   * Granted scopes, space separated.
+   */
+  scope: string;
+}
+
+// OAuthUserInfo.json
+/**
+ * GET /oauth/userinfo: the account the access token speaks for. sub is the account id.
+ */
+export interface OAuthUserInfo {
+  sub: string;
+  /**
+   * The admin's email.
+   */
+  email: string;
+  /**
+   * The admin's name.
+   */
+  name: string;
+  accountId: string;
+  companyName: string;
+  planId: PlanId;
+}
+
 // PhoneNumber.json
 /**
  * A phone number in E.164 form: + then country code and number, digits only, e.g. +14155550123.

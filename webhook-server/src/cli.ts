@@ -6,6 +6,7 @@ import { migrate } from './db/migrate';
 import { changePlan, createAccount, getAccountRow } from './domain/accounts';
 import { issueApiKey } from './domain/apiKeys';
 import { createCampaign } from './domain/campaigns';
+import { createOAuthClient } from './domain/oauth/clients';
 import { systemClock } from './domain/clock';
 import { AppError } from './domain/errors';
 import { PLANS, isPlanId } from './domain/plans';
@@ -115,6 +116,35 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         !!opts.json,
         { id: key.id, accountId: key.accountId, apiKey: key.apiKey, createdAt: key.createdAt },
         `API key (shown once): ${key.apiKey}`,
+      );
+    });
+
+  program
+    .command('oauth-clients')
+    .description('Manage OAuth2 clients (Zapier, Make, GHL)')
+    .command('create')
+    .description('Register an OAuth2 client; its secret is printed once')
+    .requiredOption('--name <name>', 'app name shown on the consent page')
+    .requiredOption(
+      '--redirect-uri <uri>',
+      'exact redirect URI (https; http only for localhost); repeat for several',
+      (uri: string, previous: string[] = []) => [...previous, uri],
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: { name: string; redirectUri: string[]; json?: boolean }) => {
+      const client = await withStorage((s) =>
+        createOAuthClient(s.db, systemClock, { name: opts.name, redirectUris: opts.redirectUri }),
+      );
+      print(
+        !!opts.json,
+        {
+          clientId: client.id,
+          clientSecret: client.clientSecret,
+          name: client.name,
+          redirectUris: client.redirectUris,
+          createdAt: client.createdAt,
+        },
+        `Registered ${client.name}.\n  client_id:     ${client.id}\n  client_secret: ${client.clientSecret} (shown once)`,
       );
     });
 

@@ -8,6 +8,8 @@ export interface Config {
   logLevel: string;
   seedDemo: boolean;
   trustProxy: boolean;
+  /** Signs the OAuth sign-in form; every process behind one load balancer needs the same value. */
+  oauthFormSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,15 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const oauthFormSecret = env.OAUTH_FORM_SECRET || undefined;
+  if (oauthFormSecret !== undefined && oauthFormSecret.length < 32) {
+    problems.push('OAUTH_FORM_SECRET must be at least 32 characters (for example: openssl rand -hex 32)');
+  } else if (production && !oauthFormSecret) {
+    problems.push(
+      'OAUTH_FORM_SECRET is required in production: it signs the OAuth sign-in form (openssl rand -hex 32)',
+    );
+  }
+
   const seedDemo = boolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = boolean(env, 'TRUST_PROXY', false, problems);
 
@@ -73,6 +84,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     seedDemo,
     trustProxy,
+    oauthFormSecret,
   };
 }
 

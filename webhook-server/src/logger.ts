@@ -7,6 +7,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["stripe-signature"]',
   'res.headers["set-cookie"]',
+  // OAuth redirects carry the authorization code.
+  'res.headers.location',
   '*.password',
   '*.apiKey',
   '*.secret',

@@ -6,6 +6,7 @@ import { openStorage, type Storage } from './db/database';
 import { migrate } from './db/migrate';
 import { systemClock, type Clock } from './domain/clock';
 import { buildApp } from './http/app';
+import { bearerAuthenticator } from './http/oauth/bearer';
 import type { AppContext } from './http/context';
 import { createLogger } from './logger';
 import { demoBanner, seedDemoIfEmpty } from './seed';
@@ -34,7 +35,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ownsStorage = !options.storage;
   const storage = options.storage ?? openStorage(config.databaseUrl);
   await migrate(storage);
-  const context: AppContext = { config, storage, clock, logger, authenticators: [] };
+  const context: AppContext = {
+    config,
+    storage,
+    clock,
+    logger,
+    authenticators: [bearerAuthenticator(storage.db, clock)],
+  };
   const app = buildApp(context);
 
   const server: Server = await new Promise((resolve, reject) => {

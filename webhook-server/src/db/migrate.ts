@@ -1,6 +1,7 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage } from './database';
 import * as m001 from './migrations/001_initial';
+import * as m002 from './migrations/002_oauth';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -8,13 +9,15 @@ import * as m001 from './migrations/001_initial';
  */
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_oauth': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrate(storage: Storage): Promise<string[]> {
   if (storage.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(storage.schema)}`.execute(storage.db);
-  // Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
+  // Kysely looks for its migration tables in every schema unless told which: without this, a
+  // PostgreSQL schema would see another schema's tables (tests run one schema each, in parallel).
   const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -93,6 +93,46 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  /** JSON array of the exact redirect URIs the client may use. */
+  redirect_uris: string;
+  created_at: string;
+}
+
+/** One authorization: its single-use code and the family of tokens issued from it. */
+export interface OAuthGrantsTable {
+  id: string;
+  client_id: string;
+  account_id: string;
+  /** Space-separated scopes. */
+  scope: string;
+  redirect_uri: string;
+  code_hash: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  code_expires_at: string;
+  code_used_at: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface OAuthTokensTable {
+  id: string;
+  grant_id: string;
+  kind: 'access' | 'refresh';
+  token_hash: string;
+  scope: string;
+  expires_at: string;
+  created_at: string;
+  /** Refresh tokens only: when it was exchanged for a new one. Presenting it again revokes the grant. */
+  rotated_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   usage_periods: UsagePeriodsTable;
@@ -102,6 +142,9 @@ export interface Database {
   calls: CallsTable;
   events: EventsTable;
   messages: MessagesTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_grants: OAuthGrantsTable;
+  oauth_tokens: OAuthTokensTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -109,3 +152,5 @@ export type NewAccountRow = Insertable<AccountsTable>;
 export type CampaignRow = Selectable<CampaignsTable>;
 export type UsagePeriodRow = Selectable<UsagePeriodsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type OAuthClientRow = Selectable<OAuthClientsTable>;
+export type OAuthGrantRow = Selectable<OAuthGrantsTable>;

@@ -10,6 +10,7 @@ import { campaignRoutes } from './routes/campaigns';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
+import { oauthRoutes } from './oauth';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -34,6 +35,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(helmet());
   app.use(healthRoutes(ctx));
   app.use(docsRoutes(ctx));
+  // Before the JSON parser: the OAuth routes parse their own bodies and answer errors RFC 6749's way.
+  app.use(oauthRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const api = Router();

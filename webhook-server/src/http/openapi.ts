@@ -239,6 +239,7 @@ export function openApiDocument(serverUrl: string): Json {
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'api-key' },
         bearer: { type: 'http', scheme: 'bearer', description: 'OAuth2 access token' },
+        clientBasic: { type: 'http', scheme: 'basic', description: 'OAuth client_id:client_secret' },
         serviceToken: {
           type: 'http',
           scheme: 'bearer',

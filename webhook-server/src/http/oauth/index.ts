@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import { authorizeRoutes } from './authorizeRoutes';
+import { userInfoRoutes } from './bearer';
+import { FormTokens } from './formToken';
+import { registerOAuthPaths } from './openapi';
+import { createOAuthServer } from './server';
+import { SignInLimiter } from './signInLimiter';
+import { tokenRoutes } from './tokenRoutes';
+
+/** The OAuth2 authorization server: /oauth/authorize, /oauth/token, /oauth/revoke, /oauth/userinfo. */
+export function oauthRoutes({ config, storage, clock }: AppContext): Router {
+  registerOAuthPaths();
+  const { db } = storage;
+  const server = createOAuthServer(db, clock);
+  // Without a configured secret (development, tests) forms are signed with a key of this process.
+  const key = config.oauthFormSecret ? Buffer.from(config.oauthFormSecret, 'utf8') : randomBytes(32);
+  const router = Router();
+  router.use(
+    authorizeRoutes({
+      server,
+      db,
+      formTokens: new FormTokens(key, clock),
+      limiter: new SignInLimiter(),
+      secureCookies: config.publicBaseUrl.startsWith('https://'),
+    }),
+  );
+  router.use(tokenRoutes(server, db, clock));
+  router.use(userInfoRoutes(db, clock));
+  return router;
+}

@@ -1,0 +1,36 @@
+import type { Response } from 'express';
+
+/** RFC 6749 §5.2 error codes this server answers with. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_token'
+  | 'server_error';
+
+export const SERVER_ERROR_DESCRIPTION = 'Something failed on our side. It was logged; try again shortly.';
+
+export function sendOAuthError(
+  res: Response,
+  status: number,
+  error: OAuthErrorCode | string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
+  res
+    .status(status)
+    .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache', ...headers })
+    .json({ error, error_description: description });
+}
+
+/** body-parser failures on the OAuth endpoints are the client's: answered as RFC 6749 errors. */
+export function isBodyParserError(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return (
+    typeof type === 'string' &&
+    (type.startsWith('entity.') || type.endsWith('.unsupported') || type === 'request.aborted')
+  );
+}
