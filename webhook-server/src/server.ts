@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { createBillingGateway } from './billing/createGateway';
 import type { Config } from './config';
 import { openStorage, type Storage } from './db/database';
 import { migrate } from './db/migrate';
@@ -32,7 +33,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ownsStorage = !options.storage;
   const storage = options.storage ?? openStorage(config.databaseUrl);
   await migrate(storage);
-  const context: AppContext = { config, storage, clock, logger, authenticators: [] };
+  const context: AppContext = {
+    config,
+    storage,
+    clock,
+    logger,
+    authenticators: [],
+    billing: createBillingGateway(config),
+  };
   const app = buildApp(context);
 
   const server: Server = await new Promise((resolve, reject) => {
