@@ -113,16 +113,25 @@ async function checkoutCompleted(trx: Trx, clock: Clock, session: Stripe.Checkou
     const customerId = idOf(session.customer);
     if (!accountId || !customerId || !(await accountExists(trx, accountId)))
       return { outcome: 'ignored: no Atlas account on this session' };
-    await ensureBillingAccount(trx, clock, accountId);
-    await trx
-      .updateTable('billing_accounts')
-      .set({ customer_id: customerId, updated_at: clock.now().toISOString() })
-      .where('account_id', '=', accountId)
-      .where('customer_id', 'is', null)
-      .execute();
+    await linkCustomer(trx, clock, accountId, customerId);
     return { accountId, outcome: 'applied: customer linked; the plan follows the subscription events' };
   }
   return { outcome: 'ignored: checkout session of another kind' };
+}
+
+/**
+ * Records the account's customer when it has none yet (a customer made outside Atlas). An account
+ * keeps the customer it has, and a customer already linked to another account is left there.
+ */
+async function linkCustomer(trx: Trx, clock: Clock, accountId: string, customerId: string | undefined) {
+  if (!customerId || (await accountIdForCustomer(trx, customerId))) return;
+  await ensureBillingAccount(trx, clock, accountId);
+  await trx
+    .updateTable('billing_accounts')
+    .set({ customer_id: customerId, updated_at: clock.now().toISOString() })
+    .where('account_id', '=', accountId)
+    .where('customer_id', 'is', null)
+    .execute();
 }
 
 /** Statuses in which the subscription's plan is in force; the others leave the account on free. */
@@ -176,11 +185,11 @@ async function subscriptionChanged(
       subscription_id: subscription.id,
       subscription_status: status,
       subscription_event_created: eventCreated,
-      customer_id: idOf(subscription.customer) ?? null,
       updated_at: clock.now().toISOString(),
     })
     .where('account_id', '=', accountId)
     .execute();
+  await linkCustomer(trx, clock, accountId, idOf(subscription.customer));
   const change = await changePlan(trx, clock, accountId, planId);
   return { accountId, outcome: change.changed ? `applied: plan ${planId}` : `applied: plan stays ${planId}` };
 }

@@ -16,7 +16,9 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrate(storage: Storage): Promise<string[]> {
   if (storage.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(storage.schema)}`.execute(storage.db);
-  const migrator = new Migrator({ db: storage.db, provider });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: without this,
+  // a second schema on the same database (parallel test runs) would think they already exist.
+  const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
