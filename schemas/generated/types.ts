@@ -26,6 +26,22 @@ export interface AccountUpdate {
   profilePictureUrl?: string | null;
 }
 
+// BillingCheckoutRequest.json
+/**
+ * Choose a plan: on the free plan the answer is a Checkout URL for it, on a paid plan the customer portal.
+ */
+export interface BillingCheckoutRequest {
+  planId: PlanId;
+}
+
+// BillingUrl.json
+/**
+ * Where to send the user's browser: Stripe Checkout, the Stripe customer portal, or the sandbox's local page.
+ */
+export interface BillingUrl {
+  url: string;
+}
+
 // Call.json
 export interface Call {
   id: string;

@@ -1,3 +1,4 @@
+import { PRODUCTION_ENV } from '../support/env';
 import { ConfigError, loadConfig } from '../../webhook-server/src/config';
 
 describe('configuration', () => {
@@ -35,11 +36,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://atlas.example' })).toThrow(
       /https in production[\s\S]*ATLAS_SERVICE_TOKEN is required/,
     );
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      PUBLIC_BASE_URL: 'https://connect.atlas.example',
-      ATLAS_SERVICE_TOKEN: 'x'.repeat(32),
-    });
+    const config = loadConfig(PRODUCTION_ENV);
     expect(config.seedDemo).toBe(false);
   });
 });

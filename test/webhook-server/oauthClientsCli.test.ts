@@ -1,3 +1,4 @@
+import { PRODUCTION_ENV, without } from '../support/env';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,11 +68,7 @@ describe('atlas-connect oauth-clients create', () => {
 });
 
 describe('OAUTH_FORM_SECRET', () => {
-  const production = {
-    NODE_ENV: 'production',
-    PUBLIC_BASE_URL: 'https://connect.atlas.example',
-    ATLAS_SERVICE_TOKEN: 'x'.repeat(32),
-  };
+  const production = without(PRODUCTION_ENV, 'OAUTH_FORM_SECRET');
   test('when production runs without it, or it is short, then the start fails naming it', () => {
     expect(() => loadConfig(production)).toThrow(/OAUTH_FORM_SECRET is required in production/);
     expect(() => loadConfig({ ...production, OAUTH_FORM_SECRET: 'short' })).toThrow(/at least 32 characters/);

@@ -10,7 +10,21 @@ export interface Config {
   trustProxy: boolean;
   /** Signs the OAuth sign-in form; every process behind one load balancer needs the same value. */
   oauthFormSecret: string | undefined;
+  billing: BillingConfig;
 }
+
+export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
+
+/** Which billing adapter runs, and what the Stripe one needs. */
+export type BillingConfig =
+  | { adapter: 'sandbox' }
+  | {
+      adapter: 'stripe';
+      secretKey: string;
+      webhookSecret: string;
+      /** Stripe Price id of each paid plan's monthly subscription. */
+      prices: Record<PaidPlanId, string>;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -73,6 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemo = boolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = boolean(env, 'TRUST_PROXY', false, problems);
 
+  const billing = billingConfig(env, production, problems);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     env: nodeEnv as Config['env'],
@@ -85,7 +101,55 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo,
     trustProxy,
     oauthFormSecret,
+    billing,
   };
+}
+
+const PRICE_VARIABLES: Record<PaidPlanId, string> = {
+  starter: 'STRIPE_PRICE_STARTER',
+  pro: 'STRIPE_PRICE_PRO',
+  enterprise: 'STRIPE_PRICE_ENTERPRISE',
+};
+
+/**
+ * Stripe when STRIPE_SECRET_KEY is set, else the offline sandbox. The sandbox grants purchases for
+ * free, so production must choose it explicitly (BILLING_ADAPTER=sandbox) rather than fall into it.
+ */
+function billingConfig(env: Env, production: boolean, problems: string[]): BillingConfig {
+  const secretKey = env.STRIPE_SECRET_KEY || undefined;
+  const adapter = env.BILLING_ADAPTER || (secretKey ? 'stripe' : 'sandbox');
+  if (adapter !== 'stripe' && adapter !== 'sandbox') {
+    problems.push(`BILLING_ADAPTER must be stripe or sandbox (got "${adapter}")`);
+    return { adapter: 'sandbox' };
+  }
+  if (adapter === 'sandbox') {
+    if (production && !env.BILLING_ADAPTER) {
+      problems.push(
+        'STRIPE_SECRET_KEY is required in production; to run without payments set BILLING_ADAPTER=sandbox',
+      );
+    }
+    return { adapter: 'sandbox' };
+  }
+  if (!secretKey || !/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) {
+    problems.push('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_test_…, sk_live_…)');
+  }
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? '';
+  if (!/^whsec_\w+$/.test(webhookSecret)) {
+    problems.push(
+      'STRIPE_WEBHOOK_SECRET must be the signing secret of the /webhooks/stripe endpoint (whsec_…)',
+    );
+  }
+  const prices = {} as Record<PaidPlanId, string>;
+  for (const [plan, name] of Object.entries(PRICE_VARIABLES) as [PaidPlanId, string][]) {
+    const price = env[name] ?? '';
+    if (!/^price_\w+$/.test(price))
+      problems.push(`${name} must be the Stripe Price id (price_…) of the ${plan} plan's subscription`);
+    prices[plan] = price;
+  }
+  const given = Object.values(prices).filter(Boolean);
+  if (new Set(given).size !== given.length)
+    problems.push('STRIPE_PRICE_STARTER, STRIPE_PRICE_PRO and STRIPE_PRICE_ENTERPRISE must all differ');
+  return { adapter: 'stripe', secretKey: secretKey ?? '', webhookSecret, prices };
 }
 
 function integer(

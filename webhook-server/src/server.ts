@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { createBillingGateway } from './billing/createGateway';
 import type { Config } from './config';
 import { openStorage, type Storage } from './db/database';
 import { migrate } from './db/migrate';
@@ -41,6 +42,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clock,
     logger,
     authenticators: [bearerAuthenticator(storage.db, clock)],
+    billing: createBillingGateway(config),
   };
   const app = buildApp(context);
 

@@ -2,6 +2,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage } from './database';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_oauth';
+import * as m004 from './migrations/004_billing';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -10,6 +11,7 @@ import * as m002 from './migrations/002_oauth';
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_oauth': m002,
+  '004_billing': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

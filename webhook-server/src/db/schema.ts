@@ -133,6 +133,62 @@ export interface OAuthTokensTable {
   revoked_at: string | null;
 }
 
+export interface BillingAccountsTable {
+  account_id: string;
+  /** Stripe customer id (or the sandbox's), created once, lazily. */
+  customer_id: string | null;
+  subscription_id: string | null;
+  subscription_status: string | null;
+  /** `created` (Unix seconds) of the Stripe event that last set the subscription state. */
+  subscription_event_created: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type PurchaseStatus = 'succeeded' | 'pending' | 'requires_action' | 'failed';
+
+export interface BillingPurchasesTable {
+  id: string;
+  account_id: string;
+  /** The caller's Idempotency-Key: a retried request finds and reuses its purchase. */
+  idempotency_key: string;
+  blocks: number;
+  minutes: number;
+  amount_cents: number;
+  currency: string;
+  status: PurchaseStatus;
+  livemode: number;
+  payment_intent_id: string | null;
+  checkout_session_id: string | null;
+  checkout_url: string | null;
+  message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  account_id: string | null;
+  /** What applying it did (applied, ignored: why), for support. */
+  outcome: string;
+  created: number;
+  processed_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  idempotency_key: string;
+  /** sha256 of method, path and canonical body: the same key with another request is refused. */
+  fingerprint: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+  /** When the current owner took the key; an in-progress key older than the lease is taken over. */
+  locked_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   usage_periods: UsagePeriodsTable;
@@ -145,6 +201,10 @@ export interface Database {
   oauth_clients: OAuthClientsTable;
   oauth_grants: OAuthGrantsTable;
   oauth_tokens: OAuthTokensTable;
+  billing_accounts: BillingAccountsTable;
+  billing_purchases: BillingPurchasesTable;
+  stripe_events: StripeEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -154,3 +214,6 @@ export type UsagePeriodRow = Selectable<UsagePeriodsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type OAuthClientRow = Selectable<OAuthClientsTable>;
 export type OAuthGrantRow = Selectable<OAuthGrantsTable>;
+export type BillingAccountRow = Selectable<BillingAccountsTable>;
+export type PurchaseRow = Selectable<BillingPurchasesTable>;
+export type CallRow = Selectable<CallsTable>;

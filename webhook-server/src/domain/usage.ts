@@ -154,3 +154,66 @@ export async function applyLedgerEntry(
     return { applied: true, before, after };
   });
 }
+
+export interface PeriodStart {
+  /** false when the period was already open or is older than the current one (nothing changed). */
+  started: boolean;
+  before: UsagePeriodRow;
+  after: UsagePeriodRow;
+}
+
+/**
+ * Starts the billing period the payment provider reports (a paid subscription invoice): used time
+ * resets, the plan's included time is granted, and unspent purchased time carries over, as at a
+ * calendar rollover. The current period is cut short at `start`. Reporting the same period again
+ * only aligns its end; a period that starts before the current one is ignored, so a late or
+ * repeated report never resets usage twice.
+ */
+export async function startBillingPeriod(
+  db: Db,
+  clock: Clock,
+  accountId: string,
+  start: Date,
+  end: Date,
+): Promise<PeriodStart> {
+  return inTransaction(db, async (trx) => {
+    const before = await currentPeriod(trx, accountId, clock);
+    const startIso = start.toISOString();
+    const endIso = end.toISOString();
+    if (startIso < before.period_start) return { started: false, before, after: before };
+    if (startIso === before.period_start) {
+      if (before.period_end !== endIso) {
+        await trx
+          .updateTable('usage_periods')
+          .set({ period_end: endIso })
+          .where('account_id', '=', accountId)
+          .where('period_start', '=', before.period_start)
+          .execute();
+      }
+      return { started: false, before, after: await latestPeriod(trx, accountId) };
+    }
+    const account = await trx
+      .selectFrom('accounts')
+      .select('plan_id')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('usage_periods')
+      .set({ period_end: startIso })
+      .where('account_id', '=', accountId)
+      .where('period_start', '=', before.period_start)
+      .execute();
+    await trx
+      .insertInto('usage_periods')
+      .values({
+        account_id: accountId,
+        period_start: startIso,
+        period_end: endIso,
+        included_seconds: getPlan(account.plan_id).includedMinutes * 60,
+        extra_seconds: carriedExtraSeconds(before),
+        used_seconds: 0,
+      })
+      .execute();
+    return { started: true, before, after: await latestPeriod(trx, accountId) };
+  });
+}

@@ -6,11 +6,15 @@ import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { accountRoutes } from './routes/account';
+import { billingRoutes } from './routes/billing';
+import { billingReturnRoutes } from './routes/billingReturn';
+import { callRoutes } from './routes/calls';
 import { campaignRoutes } from './routes/campaigns';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
+import { stripeWebhookRoutes } from './routes/stripeWebhook';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -37,12 +41,17 @@ export function buildApp(ctx: AppContext): Express {
   app.use(docsRoutes(ctx));
   // Before the JSON parser: the OAuth routes parse their own bodies and answer errors RFC 6749's way.
   app.use(oauthRoutes(ctx));
+  app.use(billingReturnRoutes());
+  // Before the JSON parser: Stripe signs the raw bytes.
+  app.use(stripeWebhookRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const api = Router();
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
   api.use(accountRoutes(ctx));
   api.use(campaignRoutes(ctx));
+  api.use(billingRoutes(ctx));
+  api.use(callRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 

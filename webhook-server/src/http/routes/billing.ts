@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import type {
+  BillingCheckoutRequest,
+  ExtraMinutesPurchaseRequest,
+} from '../../../../schemas/generated/types';
+import { planCheckoutUrl, portalUrl, type BillingDeps } from '../../billing/planCheckout';
+import { purchaseExtraMinutes } from '../../billing/purchases';
+import { accountIdOf } from '../auth';
+import type { AppContext } from '../context';
+import { errorBody } from '../errors';
+import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
+import { parseBody } from '../validation';
+import './billingOpenapi';
+
+export function billingRoutes({ storage, clock, billing }: AppContext): Router {
+  const router = Router();
+  const deps: BillingDeps = { db: storage.db, clock, gateway: billing };
+
+  router.post('/billing/checkout', async (req, res) => {
+    const { planId } = parseBody<BillingCheckoutRequest>('BillingCheckoutRequest.json', req.body);
+    res.json({ url: await planCheckoutUrl(deps, accountIdOf(res), planId) });
+  });
+
+  router.post('/billing/portal', async (_req, res) => {
+    res.json({ url: await portalUrl(deps, accountIdOf(res)) });
+  });
+
+  router.post('/billing/extra-minutes', async (req, res) => {
+    const accountId = accountIdOf(res);
+    const key = idempotencyKeyOf(req, true) as string;
+    const { blocks } = parseBody<ExtraMinutesPurchaseRequest>('ExtraMinutesPurchaseRequest.json', req.body);
+    const answer = await runIdempotent(storage.db, clock, idempotencyScope(req, accountId, key), async () => {
+      const outcome = await purchaseExtraMinutes(deps, accountId, key, blocks);
+      if (outcome.kind === 'declined') return { status: 402, body: errorBody(402, outcome.message) };
+      return { status: outcome.kind === 'succeeded' ? 201 : 202, body: outcome.purchase };
+    });
+    sendStored(res, answer);
+  });
+
+  return router;
+}

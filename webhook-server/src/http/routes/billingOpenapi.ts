@@ -1,0 +1,72 @@
+import { addPaths, errorResponses as errors, jsonContent as json, ref } from '../openapi';
+
+const idempotencyKey = (required: boolean) => ({
+  name: 'Idempotency-Key',
+  in: 'header',
+  required,
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  description:
+    'Same key and body: the stored answer (header Idempotent-Replayed: true), never a second charge. Same key, other body: 422. While the first request runs: 409, retry.',
+});
+
+addPaths({
+  '/v1/api/billing/checkout': {
+    post: {
+      summary: 'Choose a plan: a Checkout URL on the free plan, the customer portal on a paid plan',
+      tags: ['Billing'],
+      requestBody: { required: true, ...json(ref('BillingCheckoutRequest.json')) },
+      responses: {
+        200: { description: 'Where to send the user', ...json(ref('BillingUrl.json')) },
+        ...errors(400, 401, 409),
+      },
+    },
+  },
+  '/v1/api/billing/portal': {
+    post: {
+      summary: 'Manage the subscription (Stripe customer portal)',
+      tags: ['Billing'],
+      responses: { 200: { description: 'Portal URL', ...json(ref('BillingUrl.json')) }, ...errors(401) },
+    },
+  },
+  '/v1/api/billing/extra-minutes': {
+    post: {
+      summary: 'Buy extra minutes in 1000-minute blocks (emits minutes_purchased once paid)',
+      tags: ['Billing'],
+      parameters: [idempotencyKey(true)],
+      requestBody: { required: true, ...json(ref('ExtraMinutesPurchaseRequest.json')) },
+      responses: {
+        201: {
+          description: 'Paid with the saved card and credited',
+          ...json(ref('ExtraMinutesPurchase.json')),
+        },
+        202: {
+          description:
+            'Pending: pay at checkoutUrl (no saved card); credited when Stripe reports the payment',
+          ...json(ref('ExtraMinutesPurchase.json')),
+        },
+        402: {
+          description: 'The card was declined or needs the cardholder; nothing charged',
+          ...json(ref('Error.json')),
+        },
+        403: {
+          description: 'The plan does not allow extra minutes: upgrade first',
+          ...json(ref('Error.json')),
+        },
+        ...errors(400, 401, 409, 422),
+      },
+    },
+  },
+  '/webhooks/stripe': {
+    post: {
+      summary: 'Stripe webhooks (Stripe-Signature verified; each event id applied once)',
+      tags: ['Billing'],
+      security: [],
+      responses: {
+        200: { description: 'Received (applied, already applied, or a type not used)' },
+        ...errors(400, 503),
+      },
+    },
+  },
+});
+
+export { idempotencyKey };

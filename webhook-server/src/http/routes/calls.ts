@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { CallCreate } from '../../../../schemas/generated/types';
+import { getCall, startCall } from '../../domain/callRequests';
+import { accountIdOf } from '../auth';
+import type { AppContext } from '../context';
+import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
+import { parseBody } from '../validation';
+import './callsOpenapi';
+
+export function callRoutes({ storage, clock }: AppContext): Router {
+  const router = Router();
+  const { db } = storage;
+
+  router.post('/calls', async (req, res) => {
+    const accountId = accountIdOf(res);
+    const key = idempotencyKeyOf(req, false);
+    const input = parseBody<CallCreate>('CallCreate.json', req.body);
+    const start = async () => ({ status: 201, body: await startCall(db, clock, accountId, input) });
+    if (!key) {
+      const created = await start();
+      res.status(created.status).json(created.body);
+      return;
+    }
+    sendStored(res, await runIdempotent(db, clock, idempotencyScope(req, accountId, key), start));
+  });
+
+  router.get('/calls/:id', async (req, res) => {
+    res.json(await getCall(db, accountIdOf(res), req.params.id));
+  });
+
+  return router;
+}
