@@ -1,15 +1,8 @@
 import type { Response } from 'express';
+import type { OAuthError } from '../../../../schemas/generated/types';
 
-/** RFC 6749 §5.2 error codes this server answers with. */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'invalid_token'
-  | 'server_error';
+/** RFC 6749 §5.2 error codes this server answers with, as the contract (schemas/OAuthError.json) lists them. */
+export type OAuthErrorCode = OAuthError['error'];
 
 export const SERVER_ERROR_DESCRIPTION = 'Something failed on our side. It was logged; try again shortly.';
 
