@@ -6,28 +6,30 @@ import s3 from '../CallCreate.json';
 import s4 from '../CallEventReport.json';
 import s5 from '../CallStatus.json';
 import s6 from '../Campaign.json';
-import s7 from '../Error.json';
-import s8 from '../EventEnvelope.json';
-import s9 from '../ExtraMinutesPurchase.json';
-import s10 from '../ExtraMinutesPurchaseRequest.json';
-import s11 from '../MessageEventReport.json';
-import s12 from '../PhoneNumber.json';
-import s13 from '../Plan.json';
-import s14 from '../PlanId.json';
-import s15 from '../Provider.json';
-import s16 from '../SubscribeRequest.json';
-import s17 from '../Subscription.json';
-import s18 from '../TriggerName.json';
-import s19 from '../UnsubscribeRequest.json';
-import s20 from '../Usage.json';
-import s21 from '../events/account_updated.json';
-import s22 from '../events/call_completed.json';
-import s23 from '../events/call_started.json';
-import s24 from '../events/message_received.json';
-import s25 from '../events/message_sent.json';
-import s26 from '../events/minutes_low.json';
-import s27 from '../events/minutes_purchased.json';
-import s28 from '../events/plan_changed.json';
+import s7 from '../Delivery.json';
+import s8 from '../DeliveryAttempt.json';
+import s9 from '../Error.json';
+import s10 from '../EventEnvelope.json';
+import s11 from '../ExtraMinutesPurchase.json';
+import s12 from '../ExtraMinutesPurchaseRequest.json';
+import s13 from '../MessageEventReport.json';
+import s14 from '../PhoneNumber.json';
+import s15 from '../Plan.json';
+import s16 from '../PlanId.json';
+import s17 from '../Provider.json';
+import s18 from '../SubscribeRequest.json';
+import s19 from '../Subscription.json';
+import s20 from '../TriggerName.json';
+import s21 from '../UnsubscribeRequest.json';
+import s22 from '../Usage.json';
+import s23 from '../events/account_updated.json';
+import s24 from '../events/call_completed.json';
+import s25 from '../events/call_started.json';
+import s26 from '../events/message_received.json';
+import s27 from '../events/message_sent.json';
+import s28 from '../events/minutes_low.json';
+import s29 from '../events/minutes_purchased.json';
+import s30 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -38,26 +40,28 @@ export const schemaFiles = {
   'CallEventReport.json': s4,
   'CallStatus.json': s5,
   'Campaign.json': s6,
-  'Error.json': s7,
-  'EventEnvelope.json': s8,
-  'ExtraMinutesPurchase.json': s9,
-  'ExtraMinutesPurchaseRequest.json': s10,
-  'MessageEventReport.json': s11,
-  'PhoneNumber.json': s12,
-  'Plan.json': s13,
-  'PlanId.json': s14,
-  'Provider.json': s15,
-  'SubscribeRequest.json': s16,
-  'Subscription.json': s17,
-  'TriggerName.json': s18,
-  'UnsubscribeRequest.json': s19,
-  'Usage.json': s20,
-  'events/account_updated.json': s21,
-  'events/call_completed.json': s22,
-  'events/call_started.json': s23,
-  'events/message_received.json': s24,
-  'events/message_sent.json': s25,
-  'events/minutes_low.json': s26,
-  'events/minutes_purchased.json': s27,
-  'events/plan_changed.json': s28,
+  'Delivery.json': s7,
+  'DeliveryAttempt.json': s8,
+  'Error.json': s9,
+  'EventEnvelope.json': s10,
+  'ExtraMinutesPurchase.json': s11,
+  'ExtraMinutesPurchaseRequest.json': s12,
+  'MessageEventReport.json': s13,
+  'PhoneNumber.json': s14,
+  'Plan.json': s15,
+  'PlanId.json': s16,
+  'Provider.json': s17,
+  'SubscribeRequest.json': s18,
+  'Subscription.json': s19,
+  'TriggerName.json': s20,
+  'UnsubscribeRequest.json': s21,
+  'Usage.json': s22,
+  'events/account_updated.json': s23,
+  'events/call_completed.json': s24,
+  'events/call_started.json': s25,
+  'events/message_received.json': s26,
+  'events/message_sent.json': s27,
+  'events/minutes_low.json': s28,
+  'events/minutes_purchased.json': s29,
+  'events/plan_changed.json': s30,
 } as const;

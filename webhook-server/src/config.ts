@@ -1,3 +1,5 @@
+import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -8,6 +10,7 @@ export interface Config {
   logLevel: string;
   seedDemo: boolean;
   trustProxy: boolean;
+  delivery: DeliveryConfig;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +64,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const seedDemo = boolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = boolean(env, 'TRUST_PROXY', false, problems);
+  const delivery = loadDeliveryConfig(env, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -73,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     seedDemo,
     trustProxy,
+    delivery,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage } from './database';
 import * as m001 from './migrations/001_initial';
+import * as m003 from './migrations/003_hooks';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -8,6 +9,7 @@ import * as m001 from './migrations/001_initial';
  */
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '003_hooks': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,9 +7,12 @@ import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
 import { accountRoutes } from './routes/account';
 import { campaignRoutes } from './routes/campaigns';
+import { deliveryRoutes } from './routes/deliveries';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
+import { metricsRoutes } from './routes/metrics';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -33,6 +36,7 @@ export function buildApp(ctx: AppContext): Express {
   );
   app.use(helmet());
   app.use(healthRoutes(ctx));
+  app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
@@ -40,6 +44,8 @@ export function buildApp(ctx: AppContext): Express {
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
   api.use(accountRoutes(ctx));
   api.use(campaignRoutes(ctx));
+  api.use(hookRoutes(ctx));
+  api.use(deliveryRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Storage } from '../db/database';
 import type { Clock } from '../domain/clock';
@@ -12,4 +13,6 @@ export interface AppContext {
   logger: Logger;
   /** Tried in order on /v1/api/*; the first that recognises the request's credential wins. */
   authenticators: Authenticator[];
+  /** Prometheus registry served at /metrics; modules register their metrics on it. */
+  metrics: Registry;
 }
