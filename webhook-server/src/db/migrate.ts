@@ -16,7 +16,9 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrate(storage: Storage): Promise<string[]> {
   if (storage.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(storage.schema)}`.execute(storage.db);
-  const migrator = new Migrator({ db: storage.db, provider });
+  // Kysely looks for its migration tables in every schema unless told which: parallel test schemas
+  // would otherwise see each other's tables and skip creating their own.
+  const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
