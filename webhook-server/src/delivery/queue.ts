@@ -154,19 +154,17 @@ export class DeliveryQueue {
           })),
         )
         .execute();
+      // Successes, the common case, are written with one statement per status code.
+      const delivered = new Map<number, string[]>();
       for (const a of attempts) {
-        const status =
-          a.outcome === 'delivered'
-            ? 'delivered'
-            : a.outcome === 'retry'
-              ? 'pending'
-              : a.outcome === 'gone'
-                ? 'cancelled'
-                : 'dead';
+        if (a.outcome === 'delivered' && a.statusCode !== undefined) {
+          delivered.set(a.statusCode, [...(delivered.get(a.statusCode) ?? []), a.deliveryId]);
+          continue;
+        }
         await trx
           .updateTable('deliveries')
           .set({
-            status,
+            status: a.outcome === 'retry' ? 'pending' : a.outcome === 'gone' ? 'cancelled' : 'dead',
             attempt_count: a.attemptNumber,
             next_attempt_at: a.nextAttemptAt ?? null,
             locked_until: null,
@@ -174,12 +172,29 @@ export class DeliveryQueue {
             last_status_code: a.statusCode ?? null,
             last_error: a.error ?? null,
             updated_at: updatedAt,
-            ...(a.outcome === 'delivered' ? { delivered_at: updatedAt } : {}),
           })
           .where('id', '=', a.deliveryId)
           .where('locked_by', '=', this.workerId)
           .execute();
         if (a.outcome === 'gone') await removeSubscription(trx, this.clock, a.subscriptionId);
+      }
+      for (const [statusCode, ids] of delivered) {
+        await trx
+          .updateTable('deliveries')
+          .set((eb) => ({
+            status: 'delivered',
+            attempt_count: eb('attempt_count', '+', 1),
+            next_attempt_at: null,
+            locked_until: null,
+            locked_by: null,
+            last_status_code: statusCode,
+            last_error: null,
+            updated_at: updatedAt,
+            delivered_at: updatedAt,
+          }))
+          .where('id', 'in', ids)
+          .where('locked_by', '=', this.workerId)
+          .execute();
       }
     });
   }

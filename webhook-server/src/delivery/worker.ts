@@ -25,6 +25,8 @@ export interface WorkerOptions {
 
 /** A claim outlives the longest attempt by a wide margin; only a dead worker's claims expire. */
 const LEASE_MARGIN_MS = 60_000;
+const FLUSH_DELAY_MS = 5;
+const FLUSH_BATCH = 200;
 
 /**
  * Sends due deliveries with bounded concurrency, overall and per hook URL. Wakes when fan-out
@@ -44,6 +46,9 @@ export class DeliveryWorker {
   private finished: FinishedAttempt[] = [];
   private flushing: Promise<void> | undefined;
   private idle: (() => void) | undefined;
+  private pumpDone: (() => void) | undefined;
+  private ready: ClaimedDelivery[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private cleanups: Array<() => unknown> = [];
 
   constructor(private readonly options: WorkerOptions) {
@@ -80,7 +85,11 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const cleanup of this.cleanups.splice(0)) await cleanup();
+    if (this.pumping) await new Promise<void>((resolve) => (this.pumpDone = resolve));
+    await this.queue.release(this.ready.splice(0).map((delivery) => delivery.id));
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     while (this.flushing || this.finished.length) await this.flush();
     await this.sender.close();
   }
@@ -96,24 +105,58 @@ export class DeliveryWorker {
       this.options.logger.error({ err }, 'claiming deliveries failed; retrying at the next poll');
     } finally {
       this.pumping = false;
+      this.pumpDone?.();
     }
   }
 
+  /**
+   * Keeps up to one round of claimed deliveries ready beside those in flight, so a freed slot starts
+   * its next attempt without waiting for the database. Claims come in batches of at least a quarter
+   * of the slots. Per hook URL, at most twice its limit is held (in flight or ready), so a ready
+   * delivery waits for at most one attempt's time, well inside its claim's lease.
+   */
   private async fill(): Promise<void> {
     const { concurrency, concurrencyPerUrl, timeoutMs } = this.options.config;
+    const maxHeldPerUrl = 2 * concurrencyPerUrl;
     for (;;) {
-      const free = concurrency - this.inFlight;
-      if (free <= 0 || this.stopping) return;
-      const saturated = [...this.perUrl].filter(([, n]) => n >= concurrencyPerUrl).map(([url]) => url);
-      const claimed = await this.queue.claim(free, timeoutMs + LEASE_MARGIN_MS, saturated);
+      this.launchReady();
+      const want = 2 * concurrency - this.inFlight - this.ready.length;
+      if (this.stopping || want < this.claimBatch()) return;
+      const held = new Map(this.perUrl);
+      for (const delivery of this.ready) held.set(delivery.hookUrl, (held.get(delivery.hookUrl) ?? 0) + 1);
+      const saturated = [...held].filter(([, n]) => n >= maxHeldPerUrl).map(([url]) => url);
+      const claimed = await this.queue.claim(want, timeoutMs + LEASE_MARGIN_MS, saturated);
       const overflow: string[] = [];
       for (const delivery of claimed) {
-        if ((this.perUrl.get(delivery.hookUrl) ?? 0) >= concurrencyPerUrl || this.stopping)
+        const n = held.get(delivery.hookUrl) ?? 0;
+        if (n >= maxHeldPerUrl || this.stopping) {
           overflow.push(delivery.id);
-        else this.launch(delivery);
+        } else {
+          held.set(delivery.hookUrl, n + 1);
+          this.ready.push(delivery);
+        }
       }
       await this.queue.release(overflow);
-      if (claimed.length < free || overflow.length > 0) return;
+      this.launchReady();
+      if (claimed.length < want || overflow.length > 0) return;
+    }
+  }
+
+  private claimBatch(): number {
+    return this.inFlight + this.ready.length === 0 ? 1 : Math.max(1, this.options.config.concurrency);
+  }
+
+  /** Starts ready deliveries while slots are free and their hook URL is under its limit. */
+  private launchReady(): void {
+    const { concurrency, concurrencyPerUrl } = this.options.config;
+    for (let i = 0; i < this.ready.length && this.inFlight < concurrency && !this.stopping;) {
+      const delivery = this.ready[i]!;
+      if ((this.perUrl.get(delivery.hookUrl) ?? 0) < concurrencyPerUrl) {
+        this.ready.splice(i, 1);
+        this.launch(delivery);
+      } else {
+        i += 1;
+      }
     }
   }
 
@@ -130,7 +173,9 @@ export class DeliveryWorker {
         if (left > 0) this.perUrl.set(delivery.hookUrl, left);
         else this.perUrl.delete(delivery.hookUrl);
         if (this.inFlight === 0) this.idle?.();
-        this.wake();
+        this.launchReady();
+        const room = 2 * this.options.config.concurrency - this.inFlight - this.ready.length;
+        if (room >= this.claimBatch()) this.wake();
       });
   }
 
@@ -162,7 +207,19 @@ export class DeliveryWorker {
       nextAttemptAt:
         decision.nextAttemptAt === undefined ? undefined : new Date(decision.nextAttemptAt).toISOString(),
     });
-    void this.flush();
+    this.scheduleFlush();
+  }
+
+  /** Gathers results for a moment so one transaction records many (a crash meanwhile only means a resend). */
+  private scheduleFlush(): void {
+    if (this.finished.length >= FLUSH_BATCH) {
+      void this.flush();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, FLUSH_DELAY_MS);
   }
 
   /** Writes finished attempts, many per transaction while earlier writes are in progress. */
