@@ -75,7 +75,7 @@ export async function listDeliveries(
 
 async function getDelivery(db: Db, accountId: string | null, deliveryId: string): Promise<Delivery> {
   const [delivery] = await listDeliveries(db, accountId, { id: deliveryId }, 1);
-  if (!delivery) throw notFound(`No delivery ${deliveryId} in this account.`);
+  if (!delivery) throw notFound(`No delivery ${deliveryId}${accountId === null ? '' : ' in this account'}.`);
   return delivery;
 }
 
