@@ -8,33 +8,35 @@ import s5 from '../CallCreate.json';
 import s6 from '../CallEventReport.json';
 import s7 from '../CallStatus.json';
 import s8 from '../Campaign.json';
-import s9 from '../Error.json';
-import s10 from '../EventEnvelope.json';
-import s11 from '../ExtraMinutesPurchase.json';
-import s12 from '../ExtraMinutesPurchaseRequest.json';
-import s13 from '../MessageEventReport.json';
-import s14 from '../OAuthError.json';
-import s15 from '../OAuthRevokeRequest.json';
-import s16 from '../OAuthTokenRequest.json';
-import s17 from '../OAuthTokenResponse.json';
-import s18 from '../OAuthUserInfo.json';
-import s19 from '../PhoneNumber.json';
-import s20 from '../Plan.json';
-import s21 from '../PlanId.json';
-import s22 from '../Provider.json';
-import s23 from '../SubscribeRequest.json';
-import s24 from '../Subscription.json';
-import s25 from '../TriggerName.json';
-import s26 from '../UnsubscribeRequest.json';
-import s27 from '../Usage.json';
-import s28 from '../events/account_updated.json';
-import s29 from '../events/call_completed.json';
-import s30 from '../events/call_started.json';
-import s31 from '../events/message_received.json';
-import s32 from '../events/message_sent.json';
-import s33 from '../events/minutes_low.json';
-import s34 from '../events/minutes_purchased.json';
-import s35 from '../events/plan_changed.json';
+import s9 from '../Delivery.json';
+import s10 from '../DeliveryAttempt.json';
+import s11 from '../Error.json';
+import s12 from '../EventEnvelope.json';
+import s13 from '../ExtraMinutesPurchase.json';
+import s14 from '../ExtraMinutesPurchaseRequest.json';
+import s15 from '../MessageEventReport.json';
+import s16 from '../OAuthError.json';
+import s17 from '../OAuthRevokeRequest.json';
+import s18 from '../OAuthTokenRequest.json';
+import s19 from '../OAuthTokenResponse.json';
+import s20 from '../OAuthUserInfo.json';
+import s21 from '../PhoneNumber.json';
+import s22 from '../Plan.json';
+import s23 from '../PlanId.json';
+import s24 from '../Provider.json';
+import s25 from '../SubscribeRequest.json';
+import s26 from '../Subscription.json';
+import s27 from '../TriggerName.json';
+import s28 from '../UnsubscribeRequest.json';
+import s29 from '../Usage.json';
+import s30 from '../events/account_updated.json';
+import s31 from '../events/call_completed.json';
+import s32 from '../events/call_started.json';
+import s33 from '../events/message_received.json';
+import s34 from '../events/message_sent.json';
+import s35 from '../events/minutes_low.json';
+import s36 from '../events/minutes_purchased.json';
+import s37 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -47,31 +49,33 @@ export const schemaFiles = {
   'CallEventReport.json': s6,
   'CallStatus.json': s7,
   'Campaign.json': s8,
-  'Error.json': s9,
-  'EventEnvelope.json': s10,
-  'ExtraMinutesPurchase.json': s11,
-  'ExtraMinutesPurchaseRequest.json': s12,
-  'MessageEventReport.json': s13,
-  'OAuthError.json': s14,
-  'OAuthRevokeRequest.json': s15,
-  'OAuthTokenRequest.json': s16,
-  'OAuthTokenResponse.json': s17,
-  'OAuthUserInfo.json': s18,
-  'PhoneNumber.json': s19,
-  'Plan.json': s20,
-  'PlanId.json': s21,
-  'Provider.json': s22,
-  'SubscribeRequest.json': s23,
-  'Subscription.json': s24,
-  'TriggerName.json': s25,
-  'UnsubscribeRequest.json': s26,
-  'Usage.json': s27,
-  'events/account_updated.json': s28,
-  'events/call_completed.json': s29,
-  'events/call_started.json': s30,
-  'events/message_received.json': s31,
-  'events/message_sent.json': s32,
-  'events/minutes_low.json': s33,
-  'events/minutes_purchased.json': s34,
-  'events/plan_changed.json': s35,
+  'Delivery.json': s9,
+  'DeliveryAttempt.json': s10,
+  'Error.json': s11,
+  'EventEnvelope.json': s12,
+  'ExtraMinutesPurchase.json': s13,
+  'ExtraMinutesPurchaseRequest.json': s14,
+  'MessageEventReport.json': s15,
+  'OAuthError.json': s16,
+  'OAuthRevokeRequest.json': s17,
+  'OAuthTokenRequest.json': s18,
+  'OAuthTokenResponse.json': s19,
+  'OAuthUserInfo.json': s20,
+  'PhoneNumber.json': s21,
+  'Plan.json': s22,
+  'PlanId.json': s23,
+  'Provider.json': s24,
+  'SubscribeRequest.json': s25,
+  'Subscription.json': s26,
+  'TriggerName.json': s27,
+  'UnsubscribeRequest.json': s28,
+  'Usage.json': s29,
+  'events/account_updated.json': s30,
+  'events/call_completed.json': s31,
+  'events/call_started.json': s32,
+  'events/message_received.json': s33,
+  'events/message_sent.json': s34,
+  'events/minutes_low.json': s35,
+  'events/minutes_purchased.json': s36,
+  'events/plan_changed.json': s37,
 } as const;

@@ -102,6 +102,54 @@ export interface Campaign {
   createdAt: string;
 }
 
+// Delivery.json
+/**
+ * One event sent to one subscription, with every attempt. A dead delivery can be replayed.
+ */
+export interface Delivery {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  triggerName: TriggerName;
+  hookUrl: string;
+  /**
+   * pending (queued or waiting to retry), delivered, dead (retries exhausted; replayable), cancelled (subscription removed).
+   */
+  status: 'pending' | 'delivered' | 'dead' | 'cancelled';
+  /**
+   * Attempts since creation or the last replay.
+   */
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  attempts: DeliveryAttempt[];
+}
+
+// DeliveryAttempt.json
+/**
+ * One POST of a delivery to its hook URL.
+ */
+export interface DeliveryAttempt {
+  id: string;
+  startedAt: string;
+  durationMs: number;
+  /**
+   * The receiver's HTTP status; null when no response came.
+   */
+  statusCode: number | null;
+  /**
+   * Why the attempt failed (status, timeout, connection error).
+   */
+  error: string | null;
+  /**
+   * delivered (2xx), retry (scheduled again), dead (retries exhausted), gone (410: subscription removed).
+   */
+  outcome: 'delivered' | 'retry' | 'dead' | 'gone';
+}
+
 // Error.json
 /**
  * Every error response. details lists per-field problems for 400 and 422.

@@ -9,9 +9,11 @@ import { createCampaign } from './domain/campaigns';
 import { createOAuthClient } from './domain/oauth/clients';
 import { systemClock } from './domain/clock';
 import { AppError } from './domain/errors';
+import { DELIVERY_STATUSES, listDeliveries, replayDelivery } from './domain/hooks/deliveries';
 import { PLANS, isPlanId } from './domain/plans';
 import { parseBody } from './http/validation';
 import { serveForever } from './server';
+import { workForever } from './workerProcess';
 
 export interface CliIo {
   out(text: string): void;
@@ -47,6 +49,59 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('Run the HTTP server (migrates the database first)')
     .action(async () => {
       await serveForever(loadConfig(io.env));
+    });
+
+  program
+    .command('worker')
+    .description('Run the delivery worker alone (several on PostgreSQL; one per SQLite database)')
+    .action(async () => {
+      await workForever(loadConfig(io.env));
+    });
+
+  const deliveries = program.command('deliveries').description('Inspect and replay webhook deliveries');
+  deliveries
+    .command('list')
+    .description('Deliveries with their attempts, newest first')
+    .option('--account <id>', 'only this account')
+    .option('--subscription <id>', 'only this subscription')
+    .option('--status <status>', `only this status: ${DELIVERY_STATUSES.join(', ')}`)
+    .option('--limit <n>', 'how many, 1 to 100', '20')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        account?: string;
+        subscription?: string;
+        status?: string;
+        limit: string;
+        json?: boolean;
+      }) => {
+        const status = opts.status as (typeof DELIVERY_STATUSES)[number] | undefined;
+        if (status !== undefined && !DELIVERY_STATUSES.includes(status))
+          throw new AppError(
+            400,
+            `--status must be one of ${DELIVERY_STATUSES.join(', ')} (got "${opts.status}").`,
+          );
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+          throw new AppError(400, `--limit must be a whole number from 1 to 100 (got "${opts.limit}").`);
+        const found = await withStorage((s) =>
+          listDeliveries(s.db, opts.account ?? null, { subscriptionId: opts.subscription, status }, limit),
+        );
+        const lines = found.map(
+          (d) =>
+            `${d.id}  ${d.status.padEnd(9)}  ${d.triggerName.padEnd(17)}  attempts ${d.attemptCount}  last ${d.lastStatusCode ?? d.lastError ?? '-'}  ${d.hookUrl}`,
+        );
+        print(!!opts.json, { data: found }, lines.length ? lines.join('\n') : 'No deliveries.');
+      },
+    );
+  deliveries
+    .command('replay')
+    .description('Send a dead (or delivered) delivery again with a fresh retry schedule')
+    .argument('<id>', 'delivery id (dlv_…)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const delivery = await withStorage((s) => replayDelivery(s.db, systemClock, null, id));
+      print(!!opts.json, delivery, `Delivery ${delivery.id} is queued again.`);
     });
 
   program
@@ -201,7 +256,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     throw err;
   } finally {
-    if (storage && argv[0] !== 'serve') await storage.close();
+    if (storage && argv[0] !== 'serve' && argv[0] !== 'worker') await storage.close();
   }
 }
 

@@ -1,3 +1,5 @@
+import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
@@ -11,6 +13,7 @@ export interface Config {
   /** Signs the OAuth sign-in form; every process behind one load balancer needs the same value. */
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
+  delivery: DeliveryConfig;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -86,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const seedDemo = boolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = boolean(env, 'TRUST_PROXY', false, problems);
+  const delivery = loadDeliveryConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
 
@@ -102,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     oauthFormSecret,
     billing,
+    delivery,
   };
 }
 

@@ -2,9 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createBillingGateway } from './billing/createGateway';
+import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { openStorage, type Storage } from './db/database';
 import { migrate } from './db/migrate';
+import { DeliveryMetrics } from './delivery/metrics';
+import { countDueDeliveries } from './delivery/queue';
+import { DeliveryWorker } from './delivery/worker';
 import { systemClock, type Clock } from './domain/clock';
 import { buildApp } from './http/app';
 import { bearerAuthenticator } from './http/oauth/bearer';
@@ -16,6 +20,8 @@ export interface RunningServer {
   url: string;
   port: number;
   context: AppContext;
+  /** The in-process delivery worker, unless DELIVERY_WORKER=false. */
+  deliveryWorker?: DeliveryWorker;
   /** Stops accepting connections and lets in-flight requests finish; closes the database it opened. */
   close(): Promise<void>;
 }
@@ -26,6 +32,8 @@ export interface StartOptions {
   storage?: Storage;
   /** How long in-flight requests may take to finish on shutdown. */
   shutdownGraceMs?: number;
+  /** Delivery worker fallback poll (tests shorten it). */
+  deliveryPollIntervalMs?: number;
   /** Where the demo banner goes; console by default. */
   print?: (text: string) => void;
 }
@@ -36,6 +44,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ownsStorage = !options.storage;
   const storage = options.storage ?? openStorage(config.databaseUrl);
   await migrate(storage);
+  const metrics = new Registry();
+  const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
   const context: AppContext = {
     config,
     storage,
@@ -43,6 +53,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     authenticators: [bearerAuthenticator(storage.db, clock)],
     billing: createBillingGateway(config),
+    metrics,
   };
   const app = buildApp(context);
 
@@ -57,7 +68,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const seed = await seedDemoIfEmpty(storage, clock);
     if (seed) (options.print ?? console.log)(demoBanner(seed, config.publicBaseUrl));
   }
-  logger.info({ port, database: storage.engine }, 'atlas-connect listening');
+  const deliveryWorker = config.delivery.worker
+    ? new DeliveryWorker({
+        storage,
+        clock,
+        logger,
+        config: config.delivery,
+        metrics: deliveryMetrics,
+        listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
+        pollIntervalMs: options.deliveryPollIntervalMs,
+      })
+    : undefined;
+  await deliveryWorker?.start();
+  logger.info(
+    { port, database: storage.engine, deliveryWorker: !!deliveryWorker },
+    'atlas-connect listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -68,9 +94,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // In-flight requests get a grace period; a client that holds a connection open past it is cut.
         setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
+      await deliveryWorker?.stop();
       if (ownsStorage) await storage.close();
     })());
-  return { url, port, context, close };
+  return { url, port, context, deliveryWorker, close };
 }
 
 /** Runs until SIGTERM or SIGINT, then shuts down gracefully. */

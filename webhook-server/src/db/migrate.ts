@@ -2,6 +2,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage } from './database';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_oauth';
+import * as m003 from './migrations/003_hooks';
 import * as m004 from './migrations/004_billing';
 
 /**
@@ -11,6 +12,7 @@ import * as m004 from './migrations/004_billing';
 export const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_oauth': m002,
+  '003_hooks': m003,
   '004_billing': m004,
 };
 

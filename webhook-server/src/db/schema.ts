@@ -189,6 +189,55 @@ export interface IdempotencyKeysTable {
   locked_at: string;
 }
 
+export interface SubscriptionsTable {
+  id: string;
+  account_id: string;
+  hook_url: string;
+  trigger_name: string;
+  /** A campaign id, or '*' for every campaign of the account. */
+  campaign_id: string;
+  provider: string;
+  /** minutes_low only; null means 10% of the plan's included minutes. */
+  threshold_minutes: number | null;
+  /** minutes_low only: 1 while remaining minutes are at or above the threshold (the next crossing fires). */
+  armed: number;
+  /** whsec_… kept as is: it must sign every delivery. */
+  secret: string;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'cancelled';
+
+export interface DeliveriesTable {
+  id: string;
+  account_id: string;
+  subscription_id: string;
+  event_id: string;
+  hook_url: string;
+  status: DeliveryStatus;
+  /** Attempts since the delivery was created or last replayed; drives the retry schedule. */
+  attempt_count: number;
+  next_attempt_at: string | null;
+  /** A worker's claim: until then no other worker takes it; after, it is due again (crash recovery). */
+  locked_until: string | null;
+  locked_by: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  outcome: 'delivered' | 'retry' | 'dead' | 'gone';
+}
+
 export interface Database {
   accounts: AccountsTable;
   usage_periods: UsagePeriodsTable;
@@ -205,6 +254,9 @@ export interface Database {
   billing_purchases: BillingPurchasesTable;
   stripe_events: StripeEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  subscriptions: SubscriptionsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -217,3 +269,6 @@ export type OAuthGrantRow = Selectable<OAuthGrantsTable>;
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
 export type PurchaseRow = Selectable<BillingPurchasesTable>;
 export type CallRow = Selectable<CallsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;

@@ -5,10 +5,11 @@ import type { Db } from './db';
 import { inTransaction } from './db';
 import { AppError, conflict, notFound } from './errors';
 import { recordEvent } from './events';
+import { reviewMinutesLow } from './hooks/minutesLow';
 import { newId } from './ids';
 import { getPlan, planRank } from './plans';
 import { hashPassword } from './secrets';
-import { currentPeriod, openFirstPeriod } from './usage';
+import { currentPeriod, openFirstPeriod, toUsage } from './usage';
 
 export function toAccount(row: AccountRow): Account {
   const plan = getPlan(row.plan_id);
@@ -207,6 +208,8 @@ export async function changePlan(
         effectiveAt,
       },
     });
+    const updatedPeriod = await currentPeriod(trx, accountId, clock);
+    await reviewMinutesLow(trx, clock, accountId, toUsage(updatedPeriod, plan.id));
     return { changed: true, account: toAccount(await getAccountRow(trx, accountId)) };
   });
 }

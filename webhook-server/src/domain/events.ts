@@ -1,6 +1,7 @@
 import type { EventEnvelope, TriggerName } from '../../../schemas/generated/types';
 import type { Clock } from './clock';
-import type { Db } from './db';
+import { inTransaction, type Db } from './db';
+import { fanOut } from './hooks/fanout';
 import { newId } from './ids';
 
 export interface NewEvent {
@@ -8,12 +9,14 @@ export interface NewEvent {
   campaignId: string | null;
   triggerName: TriggerName;
   data: object;
+  /** Deliver only to these subscriptions (minutes_low: the ones that crossed their threshold). */
+  onlySubscriptionIds?: string[];
 }
 
 /**
  * Writes an event to the outbox. Call it inside the transaction of the state change that caused
  * it: the event exists exactly when the change does, and delivery reads it from the table, never
- * from process memory.
+ * from process memory. One delivery per matching subscription is queued in the same transaction.
  */
 export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promise<EventEnvelope> {
   const envelope: EventEnvelope = {
@@ -24,17 +27,20 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
     campaignId: event.campaignId,
     data: event.data as EventEnvelope['data'],
   };
-  await db
-    .insertInto('events')
-    .values({
-      id: envelope.id,
-      account_id: envelope.accountId,
-      campaign_id: envelope.campaignId,
-      trigger_name: envelope.triggerName,
-      payload: JSON.stringify(envelope),
-      created_at: envelope.createdAt,
-    })
-    .execute();
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('events')
+      .values({
+        id: envelope.id,
+        account_id: envelope.accountId,
+        campaign_id: envelope.campaignId,
+        trigger_name: envelope.triggerName,
+        payload: JSON.stringify(envelope),
+        created_at: envelope.createdAt,
+      })
+      .execute();
+    await fanOut(trx, envelope, event.onlySubscriptionIds);
+  });
   return envelope;
 }
 

@@ -3,6 +3,7 @@ import type { UsagePeriodRow } from '../db/schema';
 import type { Clock } from './clock';
 import type { Db } from './db';
 import { inTransaction } from './db';
+import { reviewMinutesLow } from './hooks/minutesLow';
 import { newId } from './ids';
 import { addMonthsUtc } from './periods';
 import { getPlan } from './plans';
@@ -83,6 +84,7 @@ export async function currentPeriod(db: Db, accountId: string, clock: Clock): Pr
         .execute();
       period = await latestPeriod(trx, accountId);
     }
+    await reviewMinutesLow(trx, clock, accountId, toUsage(period, account.plan_id));
     return period;
   });
 }
@@ -151,6 +153,12 @@ export async function applyLedgerEntry(
       .where('period_start', '=', before.period_start)
       .execute();
     const after = await latestPeriod(trx, entry.accountId);
+    const account = await trx
+      .selectFrom('accounts')
+      .select('plan_id')
+      .where('id', '=', entry.accountId)
+      .executeTakeFirstOrThrow();
+    await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account.plan_id));
     return { applied: true, before, after };
   });
 }
@@ -214,6 +222,8 @@ export async function startBillingPeriod(
         used_seconds: 0,
       })
       .execute();
-    return { started: true, before, after: await latestPeriod(trx, accountId) };
+    const after = await latestPeriod(trx, accountId);
+    await reviewMinutesLow(trx, clock, accountId, toUsage(after, account.plan_id));
+    return { started: true, before, after };
   });
 }

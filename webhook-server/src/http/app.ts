@@ -10,11 +10,14 @@ import { billingRoutes } from './routes/billing';
 import { billingReturnRoutes } from './routes/billingReturn';
 import { callRoutes } from './routes/calls';
 import { campaignRoutes } from './routes/campaigns';
+import { deliveryRoutes } from './routes/deliveries';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
+import { metricsRoutes } from './routes/metrics';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -38,6 +41,7 @@ export function buildApp(ctx: AppContext): Express {
   );
   app.use(helmet());
   app.use(healthRoutes(ctx));
+  app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
   // Before the JSON parser: the OAuth routes parse their own bodies and answer errors RFC 6749's way.
   app.use(oauthRoutes(ctx));
@@ -52,6 +56,8 @@ export function buildApp(ctx: AppContext): Express {
   api.use(campaignRoutes(ctx));
   api.use(billingRoutes(ctx));
   api.use(callRoutes(ctx));
+  api.use(hookRoutes(ctx));
+  api.use(deliveryRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { BillingGateway } from '../billing/gateway';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Storage } from '../db/database';
 import type { Clock } from '../domain/clock';
@@ -15,4 +16,6 @@ export interface AppContext {
   authenticators: Authenticator[];
   /** Stripe or the offline sandbox, chosen by configuration. */
   billing: BillingGateway;
+  /** Prometheus registry served at /metrics; modules register their metrics on it. */
+  metrics: Registry;
 }

@@ -1,0 +1,240 @@
+// npm run bench:delivery: signed durable delivery rate vs the raw undici POST rate to the same local
+// receiver at the same concurrency, then event-to-first-attempt latency at a fixed offered rate.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Agent, request } from 'undici';
+import { openStorage, type Storage } from '../webhook-server/src/db/database';
+import { migrate } from '../webhook-server/src/db/migrate';
+import { loadDeliveryConfig } from '../webhook-server/src/delivery/config';
+import { DeliveryWorker } from '../webhook-server/src/delivery/worker';
+import { createAccount } from '../webhook-server/src/domain/accounts';
+import { systemClock } from '../webhook-server/src/domain/clock';
+import { recordEvent } from '../webhook-server/src/domain/events';
+import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 10000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 500);
+const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+
+const SAMPLE_DATA = {
+  account: { id: 'acc_bench', companyName: 'Bench Inc', adminEmail: 'bench@example.com', planId: 'pro' },
+  changedFields: ['companyName'],
+};
+
+interface Stats {
+  count: number;
+  latencies: number[];
+}
+
+function ask<T>(child: ChildProcess, message: string, key: keyof T): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (reply: T) => {
+      if (reply && typeof reply === 'object' && key in reply) {
+        child.off('message', onMessage);
+        resolve(reply);
+      }
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
+}
+
+async function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(path.join(__dirname, 'receiver.ts'), [], { execArgv: ['--import', 'tsx'] });
+  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', resolve));
+  return { child, url: `http://127.0.0.1:${port}/hook` };
+}
+
+async function rawRate(url: string, total: number): Promise<number> {
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  const body = JSON.stringify([{ id: 'evt_raw', triggerName: 'account_updated', data: SAMPLE_DATA }]);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        next += 1;
+        const res = await request(url, {
+          method: 'POST',
+          dispatcher: agent,
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
+        await res.body.dump();
+      }
+    }),
+  );
+  const rate = total / ((performance.now() - started) / 1000);
+  await agent.close();
+  return rate;
+}
+
+async function openBenchStorage(dir: string, name: string): Promise<Storage> {
+  const storage = openStorage(DATABASE_URL ?? `sqlite:${path.join(dir, `${name}.sqlite`)}`, {
+    schema: DATABASE_URL ? `bench_${name}_${Date.now()}` : undefined,
+  });
+  await migrate(storage);
+  return storage;
+}
+
+async function subscribedAccount(storage: Storage, hookUrl: string): Promise<string> {
+  const account = await createAccount(storage.db, systemClock, {
+    companyName: 'Bench',
+    adminName: 'Bench',
+    adminEmail: `bench.${Date.now()}@example.com`,
+    password: 'benchmark-password',
+    planId: 'pro',
+  });
+  await subscribe(storage.db, systemClock, account.id, { hookUrl, triggerName: 'account_updated' });
+  return account.id;
+}
+
+function worker(storage: Storage): DeliveryWorker {
+  const config = loadDeliveryConfig(
+    {
+      ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
+      DELIVERY_CONCURRENCY: String(CONCURRENCY),
+      DELIVERY_CONCURRENCY_PER_URL: String(CONCURRENCY),
+    },
+    [],
+  );
+  return new DeliveryWorker({ storage, clock: systemClock, logger: pino({ level: 'silent' }), config });
+}
+
+async function untilDelivered(storage: Storage, total: number): Promise<void> {
+  for (;;) {
+    const row = await storage.db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'delivered')
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) >= total) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function durableRate(dir: string, url: string, total: number, round: number): Promise<number> {
+  const storage = await openBenchStorage(dir, `throughput${round}`);
+  const accountId = await subscribedAccount(storage, url);
+  for (let i = 0; i < total; i += 1) {
+    await recordEvent(storage.db, systemClock, {
+      accountId,
+      campaignId: null,
+      triggerName: 'account_updated',
+      data: SAMPLE_DATA,
+    });
+  }
+  const started = performance.now();
+  const w = worker(storage);
+  await w.start();
+  await untilDelivered(storage, total);
+  const rate = total / ((performance.now() - started) / 1000);
+  await w.stop();
+  await storage.close();
+  return rate;
+}
+
+function median(values: number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function latencyAtRate(
+  dir: string,
+  receiver: ChildProcess,
+  url: string,
+): Promise<Stats & { offered: number }> {
+  const storage = await openBenchStorage(dir, 'latency');
+  const accountId = await subscribedAccount(storage, url);
+  const w = worker(storage);
+  await w.start();
+  await ask(receiver, 'reset', 'reset' as never);
+  const total = OFFERED_RATE * LATENCY_SECONDS;
+  const started = performance.now();
+  let sent = 0;
+  // Events are recorded on schedule (a few per 10 ms tick), as API requests would arrive.
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * OFFERED_RATE));
+      const batch: Array<Promise<unknown>> = [];
+      for (; sent < due; sent += 1) {
+        batch.push(
+          recordEvent(storage.db, systemClock, {
+            accountId,
+            campaignId: null,
+            triggerName: 'account_updated',
+            data: SAMPLE_DATA,
+          }),
+        );
+      }
+      if (sent >= total) {
+        clearInterval(tick);
+        void Promise.all(batch).then(() => resolve());
+      }
+    }, 10);
+  });
+  await untilDelivered(storage, total);
+  const stats = await ask<Stats>(receiver, 'stats', 'latencies');
+  await w.stop();
+  await storage.close();
+  return { ...stats, offered: OFFERED_RATE };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-'));
+  const { child, url } = await startReceiver();
+  try {
+    await rawRate(url, 2000); // warm-up
+    // Loopback rates on a small machine are noisy: alternate the two measurements and take medians.
+    const raws: number[] = [];
+    const durables: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      raws.push(await rawRate(url, THROUGHPUT_EVENTS));
+      durables.push(await durableRate(dir, url, THROUGHPUT_EVENTS, round));
+    }
+    const raw = median(raws);
+    const durable = median(durables);
+    const latency = await latencyAtRate(dir, child, url);
+    const sorted = [...latency.latencies].sort((a, b) => a - b);
+    const result = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
+      engine: DATABASE_URL ? 'postgres' : 'sqlite',
+      concurrency: CONCURRENCY,
+      rawPostsPerSecondRounds: raws.map(Math.round),
+      durableDeliveriesPerSecondRounds: durables.map(Math.round),
+      rawPostsPerSecond: Math.round(raw),
+      durableDeliveriesPerSecond: Math.round(durable),
+      ratio: Math.round((durable / raw) * 100) / 100,
+      offeredEventsPerSecond: latency.offered,
+      latencyEvents: sorted.length,
+      latencyP50Ms: percentile(sorted, 50),
+      latencyP99Ms: percentile(sorted, 99),
+      latencyMaxMs: sorted[sorted.length - 1],
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+// The benchmark's webhook receiver, in its own process so it does not share the worker's CPU time.
+// Answers 200 to every POST and records, per request, how long after the event's createdAt it arrived.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const latencies: number[] = [];
+let count = 0;
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const arrived = Date.now();
+    count += 1;
+    if (req.headers['webhook-id']) {
+      const [event] = JSON.parse(Buffer.concat(chunks).toString()) as Array<{ createdAt: string }>;
+      if (event) latencies.push(arrived - Date.parse(event.createdAt));
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+});
+server.keepAliveTimeout = 60_000;
+
+process.on('message', (message: string) => {
+  if (message === 'reset') {
+    latencies.length = 0;
+    count = 0;
+    process.send?.({ reset: true });
+  } else if (message === 'stats') {
+    process.send?.({ count, latencies });
+  }
+});
+
+server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Storage } from '../db/database';
+import type { Clock } from '../domain/clock';
+import { onNewDeliveries } from '../domain/hooks/newWork';
+import type { DeliveryConfig } from './config';
+import type { DeliveryMetrics } from './metrics';
+import { listenForDeliveries } from './pgWakeups';
+import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
+import { decide } from './retryPolicy';
+import { HookSender } from './sender';
+
+export interface WorkerOptions {
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  config: DeliveryConfig;
+  metrics?: DeliveryMetrics;
+  /** PostgreSQL URL to LISTEN on for new work from other processes. */
+  listenUrl?: string;
+  /** Fallback poll, for retries coming due and signals that were missed. */
+  pollIntervalMs?: number;
+}
+
+/** A claim outlives the longest attempt by a wide margin; only a dead worker's claims expire. */
+const LEASE_MARGIN_MS = 60_000;
+const FLUSH_DELAY_MS = 5;
+const FLUSH_BATCH = 200;
+
+/**
+ * Sends due deliveries with bounded concurrency, overall and per hook URL. Wakes when fan-out
+ * signals committed work (in process, or by PostgreSQL NOTIFY), otherwise polls once a second.
+ * Results are written in batches; a crash before a result is written means the delivery is sent
+ * again after its claim expires (at least once, never lost).
+ */
+export class DeliveryWorker {
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly queue: DeliveryQueue;
+  private readonly sender: HookSender;
+  private readonly perUrl = new Map<string, number>();
+  private inFlight = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private stopping = false;
+  private finished: FinishedAttempt[] = [];
+  private flushing: Promise<void> | undefined;
+  private idle: (() => void) | undefined;
+  private pumpDone: (() => void) | undefined;
+  private ready: ClaimedDelivery[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private cleanups: Array<() => unknown> = [];
+
+  constructor(private readonly options: WorkerOptions) {
+    this.queue = new DeliveryQueue(options.storage, options.clock, this.id);
+    this.sender = new HookSender({
+      timeoutMs: options.config.timeoutMs,
+      allowPrivateHookUrls: options.config.allowPrivateHookUrls,
+      connectionsPerOrigin: options.config.concurrencyPerUrl,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.queue.releaseStaleClaims();
+    this.cleanups.push(onNewDeliveries(() => this.wake()));
+    const poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 1000);
+    poll.unref();
+    this.cleanups.push(() => clearInterval(poll));
+    if (this.options.listenUrl)
+      this.cleanups.push(listenForDeliveries(this.options.listenUrl, () => this.wake(), this.options.logger));
+    this.wake();
+  }
+
+  /** Looks for due deliveries now. */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  /** Stops claiming, lets in-flight attempts finish and records them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const cleanup of this.cleanups.splice(0)) await cleanup();
+    if (this.pumping) await new Promise<void>((resolve) => (this.pumpDone = resolve));
+    await this.queue.release(this.ready.splice(0).map((delivery) => delivery.id));
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    while (this.flushing || this.finished.length) await this.flush();
+    await this.sender.close();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        await this.fill();
+      } while (this.pumpAgain && !this.stopping);
+    } catch (err) {
+      this.options.logger.error({ err }, 'claiming deliveries failed; retrying at the next poll');
+    } finally {
+      this.pumping = false;
+      this.pumpDone?.();
+    }
+  }
+
+  /**
+   * Keeps up to one round of claimed deliveries ready beside those in flight, so a freed slot starts
+   * its next attempt without waiting for the database. Claims come in batches of at least a quarter
+   * of the slots. Per hook URL, at most twice its limit is held (in flight or ready), so a ready
+   * delivery waits for at most one attempt's time, well inside its claim's lease.
+   */
+  private async fill(): Promise<void> {
+    const { concurrency, concurrencyPerUrl, timeoutMs } = this.options.config;
+    const maxHeldPerUrl = 2 * concurrencyPerUrl;
+    for (;;) {
+      this.launchReady();
+      const want = 2 * concurrency - this.inFlight - this.ready.length;
+      if (this.stopping || want < this.claimBatch()) return;
+      const held = new Map(this.perUrl);
+      for (const delivery of this.ready) held.set(delivery.hookUrl, (held.get(delivery.hookUrl) ?? 0) + 1);
+      const saturated = [...held].filter(([, n]) => n >= maxHeldPerUrl).map(([url]) => url);
+      const claimed = await this.queue.claim(want, timeoutMs + LEASE_MARGIN_MS, saturated);
+      const overflow: string[] = [];
+      for (const delivery of claimed) {
+        const n = held.get(delivery.hookUrl) ?? 0;
+        if (n >= maxHeldPerUrl || this.stopping) {
+          overflow.push(delivery.id);
+        } else {
+          held.set(delivery.hookUrl, n + 1);
+          this.ready.push(delivery);
+        }
+      }
+      await this.queue.release(overflow);
+      this.launchReady();
+      if (claimed.length < want || overflow.length > 0) return;
+    }
+  }
+
+  private claimBatch(): number {
+    return this.inFlight + this.ready.length === 0 ? 1 : Math.max(1, this.options.config.concurrency);
+  }
+
+  /** Starts ready deliveries while slots are free and their hook URL is under its limit. */
+  private launchReady(): void {
+    const { concurrency, concurrencyPerUrl } = this.options.config;
+    for (let i = 0; i < this.ready.length && this.inFlight < concurrency && !this.stopping;) {
+      const delivery = this.ready[i]!;
+      if ((this.perUrl.get(delivery.hookUrl) ?? 0) < concurrencyPerUrl) {
+        this.ready.splice(i, 1);
+        this.launch(delivery);
+      } else {
+        i += 1;
+      }
+    }
+  }
+
+  private launch(delivery: ClaimedDelivery): void {
+    this.inFlight += 1;
+    this.perUrl.set(delivery.hookUrl, (this.perUrl.get(delivery.hookUrl) ?? 0) + 1);
+    void this.attempt(delivery)
+      .catch((err: unknown) =>
+        this.options.logger.error({ err, delivery: delivery.id }, 'delivery attempt failed'),
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        const left = (this.perUrl.get(delivery.hookUrl) ?? 1) - 1;
+        if (left > 0) this.perUrl.set(delivery.hookUrl, left);
+        else this.perUrl.delete(delivery.hookUrl);
+        if (this.inFlight === 0) this.idle?.();
+        this.launchReady();
+        const room = 2 * this.options.config.concurrency - this.inFlight - this.ready.length;
+        if (room >= this.claimBatch()) this.wake();
+      });
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    if (delivery.secret === undefined) {
+      await this.queue.cancel(delivery.id);
+      return;
+    }
+    const { clock, config, metrics } = this.options;
+    const startedAt = clock.now().toISOString();
+    const result = await this.sender.send(
+      delivery.hookUrl,
+      delivery.secret,
+      delivery.eventId,
+      `[${delivery.payload}]`,
+    );
+    const attemptNumber = delivery.attemptCount + 1;
+    const decision = decide(result, attemptNumber, config, clock.now().getTime());
+    metrics?.attempted(decision.outcome, result.durationMs);
+    this.finished.push({
+      deliveryId: delivery.id,
+      subscriptionId: delivery.subscriptionId,
+      attemptNumber,
+      startedAt,
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      error: result.error,
+      outcome: decision.outcome,
+      nextAttemptAt:
+        decision.nextAttemptAt === undefined ? undefined : new Date(decision.nextAttemptAt).toISOString(),
+    });
+    this.scheduleFlush();
+  }
+
+  /** Gathers results for a moment so one transaction records many (a crash meanwhile only means a resend). */
+  private scheduleFlush(): void {
+    if (this.finished.length >= FLUSH_BATCH) {
+      void this.flush();
+      return;
+    }
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, FLUSH_DELAY_MS);
+  }
+
+  /** Writes finished attempts, many per transaction while earlier writes are in progress. */
+  private flush(): Promise<void> {
+    this.flushing ??= (async () => {
+      while (this.finished.length) {
+        const batch = this.finished.splice(0);
+        try {
+          await this.queue.finish(batch);
+        } catch (err) {
+          // Their claims expire and they are sent again: at least once.
+          this.options.logger.error({ err, count: batch.length }, 'recording delivery attempts failed');
+        }
+      }
+    })().finally(() => {
+      this.flushing = undefined;
+      if (this.finished.length) void this.flush();
+    });
+    return this.flushing;
+  }
+}

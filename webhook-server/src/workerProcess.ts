@@ -1,0 +1,39 @@
+import type { Config } from './config';
+import { openStorage } from './db/database';
+import { migrate } from './db/migrate';
+import { DeliveryWorker } from './delivery/worker';
+import { systemClock } from './domain/clock';
+import { createLogger } from './logger';
+
+/** `atlas-connect worker`: delivery in its own process until SIGTERM or SIGINT, which let in-flight attempts finish. */
+export async function workForever(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const storage = openStorage(config.databaseUrl);
+  await migrate(storage);
+  const worker = new DeliveryWorker({
+    storage,
+    clock: systemClock,
+    logger,
+    config: config.delivery,
+    listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
+  });
+  await worker.start();
+  logger.info({ worker: worker.id, database: storage.engine }, 'delivery worker started');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'delivery worker stopping after in-flight attempts');
+    const force = setTimeout(() => process.exit(1), config.delivery.timeoutMs + 15_000);
+    force.unref();
+    worker
+      .stop()
+      .then(() => storage.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'worker shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
