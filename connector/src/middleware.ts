@@ -77,11 +77,11 @@ export const mapErrorResponses: AfterResponseMiddleware = (response, z: ZObject)
   if (status === 401) {
     throw new z.errors.RefreshAuthError('Atlas refused the access token; refreshing the connection.');
   }
-  if (status === 429) {
-    throw new z.errors.ThrottledError(
-      serverMessage(response),
-      retryAfterSeconds(response.getHeader('retry-after')),
-    );
+  // 409 with Retry-After is the idempotency store saying "the first attempt with this key is still
+  // running, ask again": Zapier retrying the step later sends the same key and gets that answer.
+  const retryAfter = response.getHeader('retry-after');
+  if (status === 429 || (status === 409 && retryAfter)) {
+    throw new z.errors.ThrottledError(serverMessage(response), retryAfterSeconds(retryAfter));
   }
   throw new z.errors.Error(serverMessage(response), errorCode(response), status);
 };

@@ -75,7 +75,7 @@ export default defineCreate({
   display: {
     label: 'Buy Extra Minutes',
     description:
-      'Buys extra call time in 1000-minute blocks. Status is succeeded, pending, requires_action (use the checkout link) or failed.',
+      'Buys extra call time in 1000-minute blocks. Status is succeeded (minutes added), or pending: with a Checkout URL when no card is saved, and the minutes are added once paid. A declined card fails the step with the reason.',
   },
   operation: {
     inputFields,
@@ -83,12 +83,12 @@ export default defineCreate({
     sample,
     outputFields: [
       { key: 'id', label: 'Purchase ID', type: 'string' },
-      { key: 'status', label: 'Status (succeeded, pending, requires_action, failed)', type: 'string' },
+      { key: 'status', label: 'Status (succeeded or pending)', type: 'string' },
       { key: 'blocks', label: 'Blocks', type: 'integer' },
       { key: 'minutes', label: 'Minutes', type: 'integer' },
       { key: 'amountCents', label: 'Amount (cents)', type: 'integer' },
       { key: 'currency', label: 'Currency', type: 'string' },
-      { key: 'checkoutUrl', label: 'Checkout URL (when no card is saved)', type: 'string' },
+      { key: 'checkoutUrl', label: 'Checkout URL (pending, no card saved)', type: 'string' },
       { key: 'message', label: 'Message', type: 'string' },
       { key: 'livemode', label: 'Live Payment', type: 'boolean' },
       { key: 'createdAt', label: 'Created At', type: 'datetime' },

@@ -42,25 +42,32 @@ describe(BUY_EXTRA_MINUTES, () => {
     expect(seen[0]).toMatch(/^zapier-buy_extra_minutes-[0-9a-f]{40}$/);
   });
 
-  it('when no card is saved, then the checkout link is passed on', async () => {
+  it('when no card is saved, then the pending purchase and its checkout link are passed on', async () => {
+    // What the server answers then: 202 with status pending and the Checkout URL.
     const pending = {
       ...sample,
-      status: 'requires_action',
+      status: 'pending',
       checkoutUrl: 'https://checkout.stripe.test/c/pay_1',
     };
-    atlas().post('/v1/api/billing/extra-minutes', { blocks: 1 }).reply(201, pending);
+    atlas().post('/v1/api/billing/extra-minutes', { blocks: 1 }).reply(202, pending);
     expect(await appTester(perform, { authData, inputData: { blocks: 1 } })).toStrictEqual(pending);
   });
 
-  it('when the plan cannot buy extra minutes, then the server message is shown', async () => {
-    atlas().post('/v1/api/billing/extra-minutes', { blocks: 1 }).reply(403, {
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'The Free plan cannot buy extra minutes. Upgrade to Starter or above.',
-    });
+  it('when the plan cannot buy extra minutes, then the server message and its details are shown', async () => {
+    // The server's answer for a Free-plan account, as the end-to-end test sees it.
+    const message =
+      'The Free plan cannot buy extra minutes. Upgrade to a paid plan (POST /v1/api/billing/checkout with a planId such as "starter"), then buy again.';
+    atlas()
+      .post('/v1/api/billing/extra-minutes', { blocks: 1 })
+      .reply(403, {
+        statusCode: 403,
+        error: 'Forbidden',
+        message,
+        details: [{ field: 'planId', message: 'free does not allow extra minutes' }],
+      });
     const error = await caught(appTester(perform, { authData, inputData: { blocks: 1 } }));
     expect(parsedErrorMessage(error)).toStrictEqual({
-      message: 'The Free plan cannot buy extra minutes. Upgrade to Starter or above.',
+      message: `${message} (planId: free does not allow extra minutes)`,
       code: 'Forbidden',
       status: 403,
     });

@@ -68,4 +68,17 @@ describe(START_CALL, () => {
       'The request is invalid. (phoneNumber: must be E.164, e.g. +14155550123)',
     );
   });
+
+  it('when the same key is still in progress, then Zapier is told to retry later with it', async () => {
+    const message =
+      'A request with this Idempotency-Key is still in progress. Retry in a moment with the same key to get its answer.';
+    atlas()
+      .post('/v1/api/calls')
+      .reply(409, { statusCode: 409, error: 'Conflict', message }, { 'Retry-After': '1' });
+    const error = await caught(
+      appTester(perform, { authData, inputData: { campaignId: CAMPAIGN, phoneNumber: '+14155550123' } }),
+    );
+    expect(error.name).toBe('ThrottledError');
+    expect(parsedErrorMessage(error)).toStrictEqual({ message, delay: 1 });
+  });
 });
