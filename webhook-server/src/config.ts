@@ -1,3 +1,4 @@
+import { readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
 
 export interface Config {
@@ -36,8 +37,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -52,7 +51,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const production = nodeEnv === 'production';
 
-  const port = integer(env, 'PORT', 3000, 0, 65535, problems);
+  const port = readInteger(env, 'PORT', 3000, 0, 65535, problems);
   const databaseUrl = env.DATABASE_URL ?? 'sqlite:./data/atlas.sqlite';
   if (!/^(postgres(ql)?:\/\/|sqlite:)/.test(databaseUrl)) {
     problems.push(
@@ -87,8 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  const seedDemo = boolean(env, 'ATLAS_SEED_DEMO', !production, problems);
-  const trustProxy = boolean(env, 'TRUST_PROXY', false, problems);
+  const seedDemo = readBoolean(env, 'ATLAS_SEED_DEMO', !production, problems);
+  const trustProxy = readBoolean(env, 'TRUST_PROXY', false, problems);
   const delivery = loadDeliveryConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
@@ -155,33 +154,6 @@ function billingConfig(env: Env, production: boolean, problems: string[]): Billi
   if (new Set(given).size !== given.length)
     problems.push('STRIPE_PRICE_STARTER, STRIPE_PRICE_PRO and STRIPE_PRICE_ENTERPRISE must all differ');
   return { adapter: 'stripe', secretKey: secretKey ?? '', webhookSecret, prices };
-}
-
-function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-    return fallback;
-  }
-  return value;
-}
-
-function boolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  problems.push(`${name} must be true or false (got "${raw}")`);
-  return fallback;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -1,3 +1,5 @@
+import { readBoolean, readInteger, type Env } from '../envVars';
+
 export interface DeliveryConfig {
   /** Run the delivery worker inside `serve` (DELIVERY_WORKER). */
   worker: boolean;
@@ -11,8 +13,6 @@ export interface DeliveryConfig {
   /** Development and tests only: lets hooks reach private and loopback addresses, over http too. */
   allowPrivateHookUrls: boolean;
 }
-
-type Env = Record<string, string | undefined>;
 
 export const DEFAULT_RETRY_SCHEDULE = '5s,5m,30m,2h,5h,10h,10h';
 
@@ -35,13 +35,13 @@ export function loadDeliveryConfig(env: Env, problems: string[]): DeliveryConfig
     );
   }
   return {
-    worker: flag(env, 'DELIVERY_WORKER', true, problems),
+    worker: readBoolean(env, 'DELIVERY_WORKER', true, problems),
     retrySchedule: retrySchedule.map((ms) => ms ?? 0),
     timeoutMs: duration(env, 'DELIVERY_TIMEOUT', '15s', problems),
     retryAfterMaxMs: duration(env, 'DELIVERY_RETRY_AFTER_MAX', '1h', problems),
-    concurrency: count(env, 'DELIVERY_CONCURRENCY', 32, problems),
-    concurrencyPerUrl: count(env, 'DELIVERY_CONCURRENCY_PER_URL', 8, problems),
-    allowPrivateHookUrls: flag(env, 'ATLAS_ALLOW_PRIVATE_HOOK_URLS', false, problems),
+    concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 32, 1, 1000, problems),
+    concurrencyPerUrl: readInteger(env, 'DELIVERY_CONCURRENCY_PER_URL', 8, 1, 1000, problems),
+    allowPrivateHookUrls: readBoolean(env, 'ATLAS_ALLOW_PRIVATE_HOOK_URLS', false, problems),
   };
 }
 
@@ -53,24 +53,4 @@ function duration(env: Env, name: string, fallback: string, problems: string[]):
     return parseDuration(fallback) ?? 0;
   }
   return ms;
-}
-
-function count(env: Env, name: string, fallback: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 1000) {
-    problems.push(`${name} must be a whole number from 1 to 1000 (got "${raw}")`);
-    return fallback;
-  }
-  return value;
-}
-
-function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  problems.push(`${name} must be true or false (got "${raw}")`);
-  return fallback;
 }
