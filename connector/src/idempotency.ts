@@ -1,3 +1,4 @@
+import type { ZObject } from 'zapier-platform-core';
 import { createHash } from 'node:crypto';
 
 /*
@@ -68,4 +69,17 @@ export function deriveIdempotencyKey(
     : ['window', input.action, zapId, canonicalJson(input.body), windowStart(now)];
   const digest = createHash('sha256').update(canonicalJson(parts)).digest('hex');
   return `zapier-${input.action}-${digest.slice(0, 40)}`;
+}
+
+/** POSTs a money- or call-placing request with the derived Idempotency-Key (see above). */
+export async function postIdempotently<T>(
+  z: ZObject,
+  bundle: ZapMeta & { inputData: { reference?: string } },
+  action: string,
+  url: string,
+  body: object,
+): Promise<T> {
+  const key = deriveIdempotencyKey(bundle, { action, reference: bundle.inputData.reference, body });
+  const response = await z.request<T>({ url, method: 'POST', headers: { 'Idempotency-Key': key }, body });
+  return response.data;
 }

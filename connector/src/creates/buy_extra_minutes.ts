@@ -5,7 +5,7 @@ import {
   type InferInputData,
 } from 'zapier-platform-core';
 import type { ExtraMinutesPurchase, ExtraMinutesPurchaseRequest } from '../../../schemas/generated/types';
-import { deriveIdempotencyKey } from '../idempotency';
+import { postIdempotently } from '../idempotency';
 
 export const BUY_EXTRA_MINUTES = 'buy_extra_minutes';
 
@@ -55,18 +55,13 @@ export const perform = (async (z, bundle) => {
     );
   }
   const body: ExtraMinutesPurchaseRequest = { blocks };
-  const key = deriveIdempotencyKey(bundle, {
-    action: BUY_EXTRA_MINUTES,
-    reference: bundle.inputData.reference,
+  return postIdempotently<ExtraMinutesPurchase>(
+    z,
+    bundle,
+    BUY_EXTRA_MINUTES,
+    '/v1/api/billing/extra-minutes',
     body,
-  });
-  const response = await z.request<ExtraMinutesPurchase>({
-    url: '/v1/api/billing/extra-minutes',
-    method: 'POST',
-    headers: { 'Idempotency-Key': key },
-    body,
-  });
-  return response.data;
+  );
 }) satisfies CreatePerform<InferInputData<typeof inputFields>>;
 
 export default defineCreate({

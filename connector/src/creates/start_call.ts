@@ -5,7 +5,7 @@ import {
   type InferInputData,
 } from 'zapier-platform-core';
 import type { Call, CallCreate } from '../../../schemas/generated/types';
-import { deriveIdempotencyKey } from '../idempotency';
+import { postIdempotently } from '../idempotency';
 import { CALL_CAMPAIGN_LIST } from '../triggers/call_campaign_list';
 
 export const START_CALL = 'start_call';
@@ -81,18 +81,7 @@ export function callCreateFrom(inputData: Record<string, unknown>): CallCreate {
 
 export const perform = (async (z, bundle) => {
   const body = callCreateFrom(bundle.inputData);
-  const key = deriveIdempotencyKey(bundle, {
-    action: START_CALL,
-    reference: bundle.inputData.reference,
-    body,
-  });
-  const response = await z.request<Call>({
-    url: '/v1/api/calls',
-    method: 'POST',
-    headers: { 'Idempotency-Key': key },
-    body,
-  });
-  return response.data;
+  return postIdempotently<Call>(z, bundle, START_CALL, '/v1/api/calls', body);
 }) satisfies CreatePerform<InferInputData<typeof inputFields>>;
 
 export default defineCreate({
