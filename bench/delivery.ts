@@ -217,7 +217,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-'));
   const { child, url } = await startReceiver();
   try {
-    await rawRate(url, 2000); // warm-up
+    // Warm-up for both sides (JIT, connections, page cache), discarded: the first rounds ran ~40% slow.
+    await rawRate(url, THROUGHPUT_EVENTS);
+    await durableRate(dir, url, Math.ceil(THROUGHPUT_EVENTS / 5), -1);
     // Loopback rates on a small machine are noisy: alternate the two measurements and take medians.
     const raws: number[] = [];
     const durables: number[] = [];
