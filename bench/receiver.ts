@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 
 const latencies: number[] = [];
 let count = 0;
+// Only the latency phase parses bodies, so during the rate rounds raw and durable requests cost the
+// receiver the same.
+let recording = false;
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -12,7 +15,7 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const arrived = Date.now();
     count += 1;
-    if (req.headers['webhook-id']) {
+    if (recording && req.headers['webhook-id']) {
       const [event] = JSON.parse(Buffer.concat(chunks).toString()) as Array<{ createdAt: string }>;
       if (event) latencies.push(arrived - Date.parse(event.createdAt));
     }
@@ -25,6 +28,7 @@ process.on('message', (message: string) => {
   if (message === 'reset') {
     latencies.length = 0;
     count = 0;
+    recording = true;
     process.send?.({ reset: true });
   } else if (message === 'stats') {
     process.send?.({ count, latencies });

@@ -12,6 +12,12 @@ export interface Storage {
   engine: Engine;
   /** PostgreSQL only: the schema this storage lives in, created by migrate(). */
   schema?: string;
+  /**
+   * SQLite only: the better-sqlite3 handle under db, for the delivery worker's few hot statements
+   * (prepared once, no query building). Use it only inside db.connection().execute(), which holds
+   * Kysely's single-connection lock, so a raw statement never runs inside another caller's transaction.
+   */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -45,7 +51,7 @@ export function openStorage(databaseUrl: string, options: StorageOptions = {}): 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, engine: 'sqlite', close: () => db.destroy() };
+    return { db, engine: 'sqlite', sqlite, close: () => db.destroy() };
   }
   throw new Error(
     'DATABASE_URL must start with postgres://, postgresql:// or sqlite: (for example sqlite:./data/atlas.sqlite)',

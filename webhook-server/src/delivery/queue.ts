@@ -5,6 +5,7 @@ import { inTransaction, type Db } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
 import { newId } from '../domain/ids';
 import type { AttemptOutcome } from './retryPolicy';
+import { SqliteDeliveryStatements } from './sqliteQueue';
 
 /** A delivery a worker has claimed, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -38,16 +39,23 @@ export interface FinishedAttempt {
  * workers never claim the same row.
  */
 export class DeliveryQueue {
+  /** SQLite's hot statements, prepared once; PostgreSQL goes through Kysely. */
+  private readonly sqlite: SqliteDeliveryStatements | undefined;
+
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly workerId: string,
-  ) {}
+  ) {
+    this.sqlite = storage.sqlite && new SqliteDeliveryStatements(storage.db, storage.sqlite, workerId);
+  }
 
   async claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
     const { db } = this.storage;
     const now = this.clock.now();
     const nowText = now.toISOString();
+    const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
+    if (this.sqlite) return this.sqlite.claim(nowText, lockedUntil, limit, skipHookUrls);
     let due = db
       .selectFrom('deliveries')
       .select('id')
@@ -59,7 +67,7 @@ export class DeliveryQueue {
     if (this.storage.engine === 'postgres') due = due.forUpdate().skipLocked();
     const claimed = await db
       .updateTable('deliveries')
-      .set({ locked_until: new Date(now.getTime() + leaseMs).toISOString(), locked_by: this.workerId })
+      .set({ locked_until: lockedUntil, locked_by: this.workerId })
       .where('id', 'in', due)
       .returning('id')
       .execute();
@@ -139,6 +147,10 @@ export class DeliveryQueue {
   async finish(attempts: FinishedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     const updatedAt = this.clock.now().toISOString();
+    if (this.sqlite && attempts.every((a) => a.outcome === 'delivered')) {
+      await this.sqlite.recordDelivered(attempts, updatedAt);
+      return;
+    }
     await inTransaction(this.storage.db, async (trx) => {
       await trx
         .insertInto('delivery_attempts')

@@ -1,6 +1,6 @@
-import { Webhook } from 'standardwebhooks';
 import { Agent, buildConnector, request } from 'undici';
 import { assertPublicLiteral, publicOnlyLookup } from './hookTarget';
+import { WebhookSigner } from './signer';
 
 export interface AttemptResult {
   statusCode?: number;
@@ -26,7 +26,7 @@ const RESPONSE_BODY_LIMIT = 64 * 1024;
  */
 export class HookSender {
   private readonly agent: Agent;
-  private readonly signers = new Map<string, Webhook>();
+  private readonly signer = new WebhookSigner();
 
   constructor(private readonly options: SenderOptions) {
     const connectTimeout = Math.min(options.timeoutMs, 10_000);
@@ -51,16 +51,6 @@ export class HookSender {
     });
   }
 
-  private signer(secret: string): Webhook {
-    let signer = this.signers.get(secret);
-    if (!signer) {
-      if (this.signers.size >= 10_000) this.signers.clear();
-      signer = new Webhook(secret);
-      this.signers.set(secret, signer);
-    }
-    return signer;
-  }
-
   /** POSTs body to hookUrl with Standard Webhooks headers; never throws. */
   async send(hookUrl: string, secret: string, messageId: string, body: string): Promise<AttemptResult> {
     const started = performance.now();
@@ -73,8 +63,8 @@ export class HookSender {
     );
     try {
       // The timestamp is real time whatever the domain clock says: receivers check it against theirs.
-      const timestamp = new Date();
-      const signature = this.signer(secret).sign(messageId, timestamp, body);
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = this.signer.sign(secret, messageId, timestamp, body);
       const response = await request(hookUrl, {
         method: 'POST',
         dispatcher: this.agent,
@@ -83,7 +73,7 @@ export class HookSender {
           'content-type': 'application/json',
           'user-agent': 'atlas-connect-webhooks/1',
           'webhook-id': messageId,
-          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-timestamp': timestamp,
           'webhook-signature': signature,
         },
         signal: abort.signal,

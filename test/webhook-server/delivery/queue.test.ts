@@ -1,0 +1,117 @@
+import { createAccount } from '../../../webhook-server/src/domain/accounts';
+import { systemClock } from '../../../webhook-server/src/domain/clock';
+import { recordEvent } from '../../../webhook-server/src/domain/events';
+import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
+import { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
+import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
+
+describe.each(testEngines())('delivery queue on %s', (engine) => {
+  let store: TestStorage;
+
+  beforeEach(async () => {
+    store = await freshStorage(engine);
+  });
+  afterEach(() => store.destroy());
+
+  async function onePendingDelivery(): Promise<string> {
+    const { db } = store.storage;
+    const account = await createAccount(db, systemClock, {
+      companyName: 'Queue',
+      adminName: 'Queue',
+      adminEmail: 'queue@example.com',
+      password: 'queue-test-password',
+      planId: 'pro',
+    });
+    await subscribe(db, systemClock, account.id, {
+      hookUrl: 'https://hooks.example.com/queue',
+      triggerName: 'account_updated',
+    });
+    await recordEvent(db, systemClock, {
+      accountId: account.id,
+      campaignId: null,
+      triggerName: 'account_updated',
+      data: { account: { id: account.id }, changedFields: ['companyName'] },
+    });
+    return account.id;
+  }
+
+  test('when another caller rolls back a transaction opened before a claim, then the claim stands', async () => {
+    const accountId = await onePendingDelivery();
+    const { db } = store.storage;
+    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    let claimStarted!: () => void;
+    const started = new Promise<void>((resolve) => (claimStarted = resolve));
+    let claim: ReturnType<DeliveryQueue['claim']> | undefined;
+
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .updateTable('accounts')
+          .set({ company_name: 'Doomed' })
+          .where('id', '=', accountId)
+          .execute();
+        claim = queue.claim(10, 60_000, []);
+        claimStarted();
+        // Let the claim run (or wait for the connection) while this transaction is still open.
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => err.message);
+    await started;
+
+    expect(await rolledBack).toBe('roll back');
+    const claimed = await claim!;
+    expect(claimed).toHaveLength(1);
+    const row = await db
+      .selectFrom('deliveries')
+      .select(['locked_by'])
+      .where('id', '=', claimed[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect(row.locked_by).toBe('worker-a');
+    const account = await db
+      .selectFrom('accounts')
+      .select('company_name')
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    expect(account.company_name).toBe('Queue');
+  });
+
+  test('when every attempt of a batch delivered, then each is recorded once and the delivery closed', async () => {
+    await onePendingDelivery();
+    const { db } = store.storage;
+    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    const [delivery] = await queue.claim(10, 60_000, []);
+    await queue.finish([
+      {
+        deliveryId: delivery!.id,
+        subscriptionId: delivery!.subscriptionId,
+        attemptNumber: 1,
+        startedAt: new Date().toISOString(),
+        durationMs: 3,
+        statusCode: 204,
+        error: undefined,
+        outcome: 'delivered',
+        nextAttemptAt: undefined,
+      },
+    ]);
+    const row = await db
+      .selectFrom('deliveries')
+      .select(['status', 'attempt_count', 'locked_by', 'last_status_code', 'delivered_at'])
+      .where('id', '=', delivery!.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'delivered',
+      attempt_count: 1,
+      locked_by: null,
+      last_status_code: 204,
+    });
+    expect(row.delivered_at).not.toBeNull();
+    const attempts = await db
+      .selectFrom('delivery_attempts')
+      .select(['status_code', 'outcome'])
+      .where('delivery_id', '=', delivery!.id)
+      .execute();
+    expect(attempts).toEqual([{ status_code: 204, outcome: 'delivered' }]);
+  });
+});
