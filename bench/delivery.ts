@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 // npm run bench:delivery: signed durable delivery rate vs the raw undici POST rate to the same local
 // receiver at the same concurrency, then event-to-first-attempt latency at a fixed offered rate.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -93,6 +94,12 @@ async function openBenchStorage(dir: string, name: string): Promise<Storage> {
   return storage;
 }
 
+/** Closes the storage; on PostgreSQL its throwaway schema goes too, so runs leave nothing behind. */
+async function closeBenchStorage(storage: Storage): Promise<void> {
+  if (storage.schema) await sql`DROP SCHEMA IF EXISTS ${sql.id(storage.schema)} CASCADE`.execute(storage.db);
+  await storage.close();
+}
+
 async function subscribedAccount(storage: Storage, hookUrl: string): Promise<string> {
   const account = await createAccount(storage.db, systemClock, {
     companyName: 'Bench',
@@ -157,7 +164,7 @@ async function durableRate(dir: string, url: string, total: number, round: numbe
   await untilDelivered(storage, total);
   const rate = total / ((performance.now() - started) / 1000);
   await w.stop();
-  await storage.close();
+  await closeBenchStorage(storage);
   return rate;
 }
 
@@ -209,7 +216,7 @@ async function latencyAtRate(
   await untilDelivered(storage, total);
   const stats = await ask<Stats>(receiver, 'stats', 'latencies');
   await w.stop();
-  await storage.close();
+  await closeBenchStorage(storage);
   return { ...stats, offered: OFFERED_RATE };
 }
 
