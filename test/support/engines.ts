@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { openStorage, type Engine, type Storage } from '../../webhook-server/src/db/database';
 import { migrate } from '../../webhook-server/src/db/migrate';
 
@@ -21,7 +20,7 @@ export interface TestStorage {
   storage: Storage;
   databaseUrl: string;
   schema?: string;
-  /** Closes the storage and deletes what the test created. */
+  /** Closes the storage (on PostgreSQL the schema stays until the run's global teardown). */
   destroy(): Promise<void>;
 }
 
@@ -29,17 +28,15 @@ export interface TestStorage {
 export async function freshStorage(engine: Engine): Promise<TestStorage> {
   if (engine === 'postgres') {
     if (!postgresUrl) throw new Error('TEST_DATABASE_URL is required for PostgreSQL tests');
-    const schema = `t_${randomBytes(6).toString('hex')}`;
+    // Named after the run; test/support/globalTeardown.js drops them all once every file is done.
+    const schema = `t_${process.env.ATLAS_TEST_RUN ?? 'adhoc'}_${randomBytes(6).toString('hex')}`;
     const storage = openStorage(postgresUrl, { schema, poolSize: 5 });
     await migrate(storage);
     return {
       storage,
       databaseUrl: postgresUrl,
       schema,
-      destroy: async () => {
-        await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db);
-        await storage.close();
-      },
+      destroy: () => storage.close(),
     };
   }
   const storage = openStorage('sqlite::memory:');
