@@ -19,7 +19,21 @@ const BODY_PARSER_ERRORS: Record<string, [number, string]> = {
   'encoding.unsupported': [415, 'Send the body as UTF-8.'],
   'charset.unsupported': [415, 'Send the body as UTF-8.'],
   'request.aborted': [400, 'The request was aborted before its body arrived.'],
+  'parameters.too.many': [413, 'The form has too many parameters. Send only the documented fields.'],
 };
+
+/**
+ * The status and message for a body-parser error the client caused, or undefined for anything
+ * else. body-parser's errors are http-errors marked `expose` with a 4xx status, so a type missing
+ * from the table above still answers as a client error, never as a 500.
+ */
+export function clientBodyError(err: unknown): [number, string] | undefined {
+  const e = err as { type?: unknown; status?: unknown; expose?: unknown } | null;
+  if (typeof e?.type !== 'string' || e.expose !== true || typeof e.status !== 'number' || e.status >= 500) {
+    return undefined;
+  }
+  return BODY_PARSER_ERRORS[e.type] ?? [e.status, 'The request body could not be read. Check its format.'];
+}
 
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(errorBody(404, `No route ${req.method} ${req.path}. See /docs for the API.`));
@@ -32,8 +46,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.status(err.statusCode).json(errorBody(err.statusCode, err.message, err.details));
     return;
   }
-  const type = (err as { type?: unknown })?.type;
-  const known = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+  const known = clientBodyError(err);
   if (known) {
     res.status(known[0]).json(errorBody(known[0], known[1]));
     return;

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { clientBodyError } from '../errors';
 import type { OAuthError } from '../../../../schemas/generated/types';
 
 /** RFC 6749 §5.2 error codes this server answers with, as the contract (schemas/OAuthError.json) lists them. */
@@ -21,9 +22,5 @@ export function sendOAuthError(
 
 /** body-parser failures on the OAuth endpoints are the client's: answered as RFC 6749 errors. */
 export function isBodyParserError(err: unknown): boolean {
-  const type = (err as { type?: unknown } | null)?.type;
-  return (
-    typeof type === 'string' &&
-    (type.startsWith('entity.') || type.endsWith('.unsupported') || type === 'request.aborted')
-  );
+  return clientBodyError(err) !== undefined;
 }
