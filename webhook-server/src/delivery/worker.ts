@@ -56,7 +56,11 @@ export class DeliveryWorker {
     this.sender = new HookSender({
       timeoutMs: options.config.timeoutMs,
       allowPrivateHookUrls: options.config.allowPrivateHookUrls,
-      connectionsPerOrigin: options.config.concurrencyPerUrl,
+      // undici counts sockets per origin, but many tenants' hook URLs share one origin
+      // (hooks.zapier.com): capping sockets per origin at the per-URL bound would queue other
+      // tenants' attempts inside undici, where their timeout runs before they are sent. The worker
+      // bounds attempts per hook URL itself, so an origin may use up to the total concurrency.
+      connectionsPerOrigin: options.config.concurrency,
     });
   }
 
