@@ -186,6 +186,46 @@ describe.each(testEngines())('Stripe billing API on %s', (engine) => {
     expect((await usage(tenant)).extraMinutes).toBe(0);
   });
 
+  test('when a purchase that opened a Checkout session is resumed after a card was saved, then the card is not charged', async () => {
+    const tenant = await createTenant(server, 'starter');
+    stripeReply('post', '/v1/customers', 200, { id: 'cus_resume', object: 'customer' }, sent);
+    customerWithCard('cus_resume', null);
+    stripeReply(
+      'post',
+      '/v1/checkout/sessions',
+      200,
+      { id: 'cs_resume', object: 'checkout.session', url: 'https://checkout.stripe.com/c/pay/cs_resume' },
+      sent,
+    );
+    expect((await buy(tenant, 'resume-key', 1)).status).toBe(202);
+
+    // The first request failed after opening the session: the idempotency store released the key.
+    await server.context.storage.db
+      .deleteFrom('idempotency_keys')
+      .where('account_id', '=', tenant.account.id)
+      .where('idempotency_key', '=', 'resume-key')
+      .execute();
+    // Meanwhile the customer saved a card; a charge would now succeed.
+    customerWithCard('cus_resume', 'pm_saved_later');
+    stripeReply(
+      'post',
+      '/v1/payment_intents',
+      200,
+      { id: 'pi_second', object: 'payment_intent', status: 'succeeded' },
+      sent,
+    );
+
+    const retry = await buy(tenant, 'resume-key', 1);
+    expect(retry.status).toBe(202);
+    expect(retry.body).toMatchObject({
+      status: 'pending',
+      checkoutUrl: 'https://checkout.stripe.com/c/pay/cs_resume',
+    });
+    expect(sent.filter((r) => r.path === '/v1/payment_intents')).toStrictEqual([]);
+    expect((await usage(tenant)).extraMinutes).toBe(0);
+    nock.cleanAll(); // the card lookup and charge above were offered and, rightly, never asked for
+  });
+
   test('when there is no saved card, then a Checkout URL comes back and the minutes arrive once with the webhook, however often it is delivered', async () => {
     const tenant = await createTenant(server, 'starter');
     stripeReply('post', '/v1/customers', 200, { id: 'cus_nocard', object: 'customer' }, sent);

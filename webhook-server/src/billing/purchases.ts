@@ -104,6 +104,11 @@ export async function purchaseExtraMinutes(
   const { db, clock, gateway } = deps;
   let purchase = await purchaseForKey(deps, accountId, idempotencyKey, blocks);
   if (purchase.status === 'succeeded') return { kind: 'succeeded', purchase: toPurchase(purchase) };
+  // A resumed retry keeps the payment path the purchase already took: after a Checkout session
+  // was opened, charging a card saved since then would let the customer pay twice.
+  if (purchase.checkout_session_id || (purchase.status === 'pending' && purchase.payment_intent_id)) {
+    return { kind: 'pending', purchase: toPurchase(purchase) };
+  }
 
   const customerId = await ensureCustomer(db, clock, gateway, accountId);
   const charge = {
