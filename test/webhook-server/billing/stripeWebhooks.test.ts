@@ -139,6 +139,43 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
     expect(await planOf(tenant)).toBe('starter');
   });
 
+  test('when a newer update of another subscription does not serve, then the current plan and subscription stay', async () => {
+    const tenant = await createTenant(server, 'free');
+    const t = now();
+    await deliverStripeEvent(server, subscriptionEvent(tenant, 'created', t, { id: 'sub_a_expired' }));
+    const res = await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'updated', t + 10, { id: 'sub_b_expired', status: 'incomplete_expired' }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.outcome).toMatch(/^ignored: incomplete_expired/);
+    expect(await planOf(tenant)).toBe('pro');
+    const billing = await server.context.storage.db
+      .selectFrom('billing_accounts')
+      .select('subscription_id')
+      .where('account_id', '=', tenant.account.id)
+      .executeTakeFirstOrThrow();
+    expect(billing.subscription_id).toBe('sub_a_expired');
+  });
+
+  test('when a new serving subscription has an older event time than the old one, then it replaces it and the old deletion changes nothing', async () => {
+    const tenant = await createTenant(server, 'free');
+    const t = now();
+    await deliverStripeEvent(server, subscriptionEvent(tenant, 'updated', t + 100, { id: 'sub_a_clock' }));
+    const created = await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'created', t + 90, { id: 'sub_b_clock', price: PRICES.starter }),
+    );
+    expect(created.body.outcome).toBe('applied: plan starter');
+    expect(await planOf(tenant)).toBe('starter');
+    const deleted = await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'deleted', t + 110, { id: 'sub_a_clock', status: 'canceled' }),
+    );
+    expect(deleted.body.outcome).toMatch(/replaced/);
+    expect(await planOf(tenant)).toBe('starter');
+  });
+
   test('when the subscription has a price no plan uses, then it is acknowledged and nothing changes', async () => {
     const tenant = await createTenant(server, 'free');
     const res = await deliverStripeEvent(

@@ -154,20 +154,21 @@ async function subscriptionChanged(
   const state = await findBillingAccount(trx, accountId);
   const deleted = type === 'customer.subscription.deleted';
   const known = state?.subscription_event_created ?? null;
-
-  if (known !== null && eventCreated < known)
-    return { accountId, outcome: 'ignored: older than the state applied' };
-  if (state?.subscription_id && state.subscription_id !== subscription.id && deleted)
-    return { accountId, outcome: 'ignored: deletion of a subscription that was replaced' };
-  if (
-    known === eventCreated &&
-    state?.subscription_id === subscription.id &&
-    state.subscription_status === 'canceled' &&
-    !deleted
-  )
-    return { accountId, outcome: 'ignored: the subscription was already deleted' };
-
   const status = deleted ? 'canceled' : subscription.status;
+
+  if (state?.subscription_id && state.subscription_id !== subscription.id) {
+    // Event times order one subscription's events only: another subscription counts when it serves
+    // (it replaces the current one, whatever the old one's clock says) and never when it does not.
+    if (deleted) return { accountId, outcome: 'ignored: deletion of a subscription that was replaced' };
+    if (!SERVING.has(status))
+      return { accountId, outcome: `ignored: ${status} subscription is not the account's current one` };
+  } else {
+    if (known !== null && eventCreated < known)
+      return { accountId, outcome: 'ignored: older than the state applied' };
+    if (known === eventCreated && state?.subscription_status === 'canceled' && !deleted)
+      return { accountId, outcome: 'ignored: the subscription was already deleted' };
+  }
+
   if (NOT_STARTED.has(status)) return { accountId, outcome: 'ignored: first payment not completed' };
 
   let planId: PlanId = 'free';
