@@ -44,13 +44,27 @@ export const authorizeUrl = async (_z: ZObject, bundle: Bundle): Promise<string>
 // means the user must reconnect (ExpiredAuthError), not that the request should be retried.
 async function requestTokens(z: ZObject, form: Record<string, string>): Promise<HttpResponse<TokenResponse>> {
   const { clientId, clientSecret } = oauthClient();
-  return z.request<TokenResponse>({
-    url: `${atlasBaseUrl()}/oauth/token`,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: { ...form, client_id: clientId, client_secret: clientSecret },
-    skipThrowForStatus: true,
-  });
+  try {
+    return await z.request<TokenResponse>({
+      url: `${atlasBaseUrl()}/oauth/token`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: { ...form, client_id: clientId, client_secret: clientSecret },
+      skipThrowForStatus: true,
+    });
+  } catch (err) {
+    // With autoRefresh on, core turns every 401 into a bare RefreshAuthError before skipThrowForStatus
+    // or our middleware see it. From the token endpoint a 401 means invalid_client: this app's
+    // CLIENT_ID/CLIENT_SECRET are wrong, which no refresh or reconnect by the user can fix.
+    if (err instanceof z.errors.RefreshAuthError) {
+      throw new z.errors.Error(
+        'Atlas refused this Zapier app’s client credentials (invalid_client). Check CLIENT_ID and CLIENT_SECRET (zapier-platform env:set).',
+        'invalid_client',
+        401,
+      );
+    }
+    throw err;
+  }
 }
 
 export const getAccessToken = async (z: ZObject, bundle: Bundle): Promise<AtlasAuthData> => {

@@ -70,6 +70,26 @@ describe('OAuth2 authentication', () => {
     );
   });
 
+  it.each([
+    ['exchanging a code', getAccessToken, { inputData: { code: 'c1', redirect_uri: 'x' } }],
+    ['refreshing', refreshAccessToken, { authData }],
+  ])(
+    'when Atlas refuses the app’s own client credentials while %s, then the message says to check them',
+    async (_what, fn, bundle) => {
+      nock(BASE_URL)
+        .post('/oauth/token')
+        .reply(401, {
+          error: 'invalid_client',
+          error_description: 'Invalid client: client_id or client_secret is wrong.',
+        });
+      const error = await caught(appTester(fn, bundle));
+      expect(error.name).not.toBe('RefreshAuthError');
+      expect(parsedErrorMessage(error).message).toBe(
+        'Atlas refused this Zapier app’s client credentials (invalid_client). Check CLIENT_ID and CLIENT_SECRET (zapier-platform env:set).',
+      );
+    },
+  );
+
   it('when refreshing, then the refresh token is exchanged for a new pair', async () => {
     nock(BASE_URL)
       .post('/oauth/token', tokenForm({ grant_type: 'refresh_token', refresh_token: 'rt_test_refresh' }))
