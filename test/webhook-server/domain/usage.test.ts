@@ -1,14 +1,25 @@
 import { testEngines, freshStorage, type TestStorage } from '../../support/engines';
 import { TestClock } from '../../support/clock';
 import { changePlan, createAccount } from '../../../webhook-server/src/domain/accounts';
-import { applyLedgerEntry, getUsage } from '../../../webhook-server/src/domain/usage';
-import { addMonthsUtc } from '../../../webhook-server/src/domain/periods';
+import { applyLedgerEntry, getUsage, startBillingPeriod } from '../../../webhook-server/src/domain/usage';
+import { addMonthsUtc, nextPeriodEnd } from '../../../webhook-server/src/domain/periods';
 import type { PlanId } from '../../../schemas/generated/types';
 
 describe('billing periods', () => {
   test('when a period starts on the 31st, then the next one ends on the last day of a shorter month', () => {
     expect(addMonthsUtc(new Date('2026-01-31T10:00:00Z'), 1).toISOString()).toBe('2026-02-28T10:00:00.000Z');
     expect(addMonthsUtc(new Date('2026-12-15T00:00:00Z'), 1).toISOString()).toBe('2027-01-15T00:00:00.000Z');
+  });
+
+  test('when a period is anchored on the 31st, then its end is the first month from the anchor after the start', () => {
+    const anchor = new Date('2026-01-31T10:00:00Z');
+    const end = (start: string) => nextPeriodEnd(anchor, new Date(start)).toISOString();
+    expect(end('2026-01-31T10:00:00Z')).toBe('2026-02-28T10:00:00.000Z');
+    expect(end('2026-02-28T10:00:00Z')).toBe('2026-03-31T10:00:00.000Z');
+    expect(end('2026-03-31T09:59:59Z')).toBe('2026-03-31T10:00:00.000Z');
+    expect(end('2026-03-31T10:00:00Z')).toBe('2026-04-30T10:00:00.000Z');
+    expect(end('2027-12-31T10:00:00Z')).toBe('2028-01-31T10:00:00.000Z');
+    expect(end('2028-01-31T10:00:00Z')).toBe('2028-02-29T10:00:00.000Z');
   });
 });
 
@@ -116,6 +127,86 @@ describe.each(testEngines())('the minute ledger on %s', (engine) => {
       extraMinutes: 900,
       usedSeconds: 0,
       remainingMinutes: 1400,
+    });
+  });
+
+  test('when an account opened on the 31st rolls over month by month, then each period ends on the 31st or the last day of a shorter month', async () => {
+    clock.set('2026-01-31T10:00:00.000Z');
+    const { id } = await account();
+    const ends: string[] = [];
+    for (let month = 0; month < 12; month += 1) {
+      const { periodEnd } = await usage(id);
+      ends.push(periodEnd);
+      clock.set(new Date(Date.parse(periodEnd) + 1000).toISOString());
+    }
+    expect(ends).toStrictEqual([
+      '2026-02-28T10:00:00.000Z',
+      '2026-03-31T10:00:00.000Z',
+      '2026-04-30T10:00:00.000Z',
+      '2026-05-31T10:00:00.000Z',
+      '2026-06-30T10:00:00.000Z',
+      '2026-07-31T10:00:00.000Z',
+      '2026-08-31T10:00:00.000Z',
+      '2026-09-30T10:00:00.000Z',
+      '2026-10-31T10:00:00.000Z',
+      '2026-11-30T10:00:00.000Z',
+      '2026-12-31T10:00:00.000Z',
+      '2027-01-31T10:00:00.000Z',
+    ]);
+  });
+
+  test('when an account opened on the 31st is idle for a year, then the periods rolled over in one go keep the 31st', async () => {
+    clock.set('2026-01-31T10:00:00.000Z');
+    const { id } = await account();
+    clock.set('2027-01-31T10:00:01.000Z');
+    expect(await usage(id)).toMatchObject({
+      periodStart: '2027-01-31T10:00:00.000Z',
+      periodEnd: '2027-02-28T10:00:00.000Z',
+    });
+    const rows = await store.storage.db
+      .selectFrom('usage_periods')
+      .select('period_end')
+      .where('account_id', '=', id)
+      .orderBy('period_start')
+      .execute();
+    expect(rows.map((r) => r.period_end.slice(0, 10))).toStrictEqual([
+      '2026-02-28',
+      '2026-03-31',
+      '2026-04-30',
+      '2026-05-31',
+      '2026-06-30',
+      '2026-07-31',
+      '2026-08-31',
+      '2026-09-30',
+      '2026-10-31',
+      '2026-11-30',
+      '2026-12-31',
+      '2027-01-31',
+      '2027-02-28',
+    ]);
+  });
+
+  test('when the payment provider starts a period, then later calendar roll-overs are anchored on its start', async () => {
+    clock.set('2026-01-31T10:00:00.000Z');
+    const { id } = await account();
+    clock.set('2026-02-15T00:00:00.000Z');
+    const started = await startBillingPeriod(
+      store.storage.db,
+      clock,
+      id,
+      new Date('2026-02-15T00:00:00.000Z'),
+      new Date('2026-03-15T00:00:00.000Z'),
+    );
+    expect(started.started).toBe(true);
+    clock.set('2026-03-16T00:00:00.000Z');
+    expect(await usage(id)).toMatchObject({
+      periodStart: '2026-03-15T00:00:00.000Z',
+      periodEnd: '2026-04-15T00:00:00.000Z',
+    });
+    clock.set('2026-04-16T00:00:00.000Z');
+    expect(await usage(id)).toMatchObject({
+      periodStart: '2026-04-15T00:00:00.000Z',
+      periodEnd: '2026-05-15T00:00:00.000Z',
     });
   });
 

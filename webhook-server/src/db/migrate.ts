@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_oauth';
 import * as m003 from './migrations/003_hooks';
 import * as m004 from './migrations/004_billing';
+import * as m005 from './migrations/005_period_anchor';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '002_oauth': m002,
   '003_hooks': m003,
   '004_billing': m004,
+  '005_period_anchor': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -20,6 +20,12 @@ export interface UsagePeriodsTable {
   account_id: string;
   period_start: string;
   period_end: string;
+  /**
+   * The instant calendar roll-overs count whole months from (account start or the payment
+   * provider's period start). Null only on rows no migration or code has anchored: read it as
+   * period_start.
+   */
+  period_anchor: string | null;
   included_seconds: number;
   extra_seconds: number;
   used_seconds: number;

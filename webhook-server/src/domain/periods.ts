@@ -18,3 +18,16 @@ export function addMonthsUtc(anchor: Date, months: number): Date {
     ),
   );
 }
+
+/**
+ * The end of a calendar period that starts at `start`: the first whole month counted from
+ * `anchor` that falls strictly after `start`. Counting from the anchor rather than from the
+ * previous end keeps the day (Jan 31 → Feb 28 → Mar 31), where chaining would lose it for good.
+ */
+export function nextPeriodEnd(anchor: Date, start: Date): Date {
+  const monthsApart =
+    (start.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + start.getUTCMonth() - anchor.getUTCMonth();
+  // The anchor's day in start's own month is either after start or not; the month after always is.
+  const sameMonth = addMonthsUtc(anchor, Math.max(0, monthsApart));
+  return sameMonth > start ? sameMonth : addMonthsUtc(anchor, Math.max(0, monthsApart) + 1);
+}

@@ -5,7 +5,7 @@ import type { Db } from './db';
 import { inTransaction } from './db';
 import { reviewMinutesLow } from './hooks/minutesLow';
 import { newId } from './ids';
-import { addMonthsUtc } from './periods';
+import { addMonthsUtc, nextPeriodEnd } from './periods';
 import { getPlan } from './plans';
 
 /**
@@ -34,6 +34,7 @@ export async function openFirstPeriod(db: Db, accountId: string, planId: string,
       account_id: accountId,
       period_start: start.toISOString(),
       period_end: addMonthsUtc(start, 1).toISOString(),
+      period_anchor: start.toISOString(),
       included_seconds: getPlan(planId).includedMinutes * 60,
       extra_seconds: 0,
       used_seconds: 0,
@@ -69,10 +70,12 @@ export async function currentPeriod(db: Db, accountId: string, clock: Clock): Pr
       .executeTakeFirstOrThrow();
     period = await latestPeriod(trx, accountId);
     while (period.period_end <= now) {
+      const anchor = period.period_anchor ?? period.period_start;
       const next: UsagePeriodRow = {
         account_id: accountId,
         period_start: period.period_end,
-        period_end: addMonthsUtc(new Date(period.period_end), 1).toISOString(),
+        period_end: nextPeriodEnd(new Date(anchor), new Date(period.period_end)).toISOString(),
+        period_anchor: anchor,
         included_seconds: getPlan(account.plan_id).includedMinutes * 60,
         extra_seconds: carriedExtraSeconds(period),
         used_seconds: 0,
@@ -173,9 +176,10 @@ export interface PeriodStart {
 /**
  * Starts the billing period the payment provider reports (a paid subscription invoice): used time
  * resets, the plan's included time is granted, and unspent purchased time carries over, as at a
- * calendar rollover. The current period is cut short at `start`. Reporting the same period again
- * only aligns its end; a period that starts before the current one is ignored, so a late or
- * repeated report never resets usage twice.
+ * calendar rollover. The current period is cut short at `start`, and later calendar roll-overs
+ * count months from `start`. Reporting the same period again only aligns its end and anchor; a
+ * period that starts before the current one is ignored, so a late or repeated report never resets
+ * usage twice.
  */
 export async function startBillingPeriod(
   db: Db,
@@ -190,10 +194,10 @@ export async function startBillingPeriod(
     const endIso = end.toISOString();
     if (startIso < before.period_start) return { started: false, before, after: before };
     if (startIso === before.period_start) {
-      if (before.period_end !== endIso) {
+      if (before.period_end !== endIso || before.period_anchor !== startIso) {
         await trx
           .updateTable('usage_periods')
-          .set({ period_end: endIso })
+          .set({ period_end: endIso, period_anchor: startIso })
           .where('account_id', '=', accountId)
           .where('period_start', '=', before.period_start)
           .execute();
@@ -217,6 +221,7 @@ export async function startBillingPeriod(
         account_id: accountId,
         period_start: startIso,
         period_end: endIso,
+        period_anchor: startIso,
         included_seconds: getPlan(account.plan_id).includedMinutes * 60,
         extra_seconds: carriedExtraSeconds(before),
         used_seconds: 0,
