@@ -76,12 +76,10 @@ describe('OAuth2 authentication', () => {
   ])(
     'when Atlas refuses the app’s own client credentials while %s, then the message says to check them',
     async (_what, fn, bundle) => {
-      nock(BASE_URL)
-        .post('/oauth/token')
-        .reply(401, {
-          error: 'invalid_client',
-          error_description: 'Invalid client: client_id or client_secret is wrong.',
-        });
+      nock(BASE_URL).post('/oauth/token').reply(401, {
+        error: 'invalid_client',
+        error_description: 'Invalid client: client_id or client_secret is wrong.',
+      });
       const error = await caught(appTester(fn, bundle));
       expect(error.name).not.toBe('RefreshAuthError');
       expect(parsedErrorMessage(error).message).toBe(

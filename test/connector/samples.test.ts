@@ -6,12 +6,6 @@ import App from '../../connector/src/index';
 import { sample as purchaseSample } from '../../connector/src/creates/buy_extra_minutes';
 import { sample as callSample } from '../../connector/src/creates/start_call';
 import { sample as usageSample } from '../../connector/src/searches/get_usage';
-import * as accountUpdated from '../../connector/src/triggers/account_updated';
-import * as callCompleted from '../../connector/src/triggers/call_completed';
-import * as callStarted from '../../connector/src/triggers/call_started';
-import * as minutesLow from '../../connector/src/triggers/minutes_low';
-import * as minutesPurchased from '../../connector/src/triggers/minutes_purchased';
-import * as planChanged from '../../connector/src/triggers/plan_changed';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -34,27 +28,6 @@ describe('samples against the contract', () => {
       expect(validate('EventEnvelope.json', example)).toStrictEqual([]);
     },
   );
-
-  it('when a trigger sample is compared, then it is the schema example mapped like a live delivery', () => {
-    expect(App.triggers.minutes_low.operation.sample).toStrictEqual(
-      minutesLow.toOutput(eventExamples.minutes_low),
-    );
-    expect(App.triggers.plan_changed.operation.sample).toStrictEqual(
-      planChanged.toOutput(eventExamples.plan_changed),
-    );
-    expect(App.triggers.call_completed.operation.sample).toStrictEqual(
-      callCompleted.toOutput(eventExamples.call_completed),
-    );
-    expect(App.triggers.call_started.operation.sample).toStrictEqual(
-      callStarted.toOutput(eventExamples.call_started),
-    );
-    expect(App.triggers.minutes_purchased.operation.sample).toStrictEqual(
-      minutesPurchased.toOutput(eventExamples.minutes_purchased),
-    );
-    expect(App.triggers.account_updated.operation.sample).toStrictEqual(
-      accountUpdated.toOutput(eventExamples.account_updated),
-    );
-  });
 
   it('when the action and search samples are checked, then they are valid resources', () => {
     expect(validate('Account.json', accountExample)).toStrictEqual([]);

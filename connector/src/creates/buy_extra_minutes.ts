@@ -25,7 +25,7 @@ const inputFields = defineInputFields([
     type: 'string',
     required: false,
     helpText:
-      'Map a value that is unique to what caused this purchase, such as the **Event ID** of an Atlas trigger. If Zapier replays this step, Atlas sees the same reference and does not charge twice. Leave empty and repeats of the same purchase from this Zap within one clock hour count as one.',
+      'Map a value that is unique to what caused this purchase, such as the **Event ID** of an Atlas trigger. If Zapier replays this step, Atlas sees the same reference and does not charge twice. Leave empty and identical purchases for this Atlas account within one clock hour count as one.',
   },
 ]);
 

@@ -39,7 +39,7 @@ const inputFields = defineInputFields([
     type: 'string',
     required: false,
     helpText:
-      'Map a value unique to what caused this call, such as the trigger’s record ID. If Zapier replays this step, Atlas sees the same reference and does not call again. Leave empty and an identical call from this Zap within one clock hour counts as one.',
+      'Map a value unique to what caused this call, such as the trigger’s record ID. If Zapier replays this step, Atlas sees the same reference and does not call again. Leave empty and identical calls for this Atlas account within one clock hour count as one.',
   },
 ]);
 

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 
 /**
  * Tables shared by both engines. Timestamps are ISO-8601 UTC strings (they sort as text on both
@@ -266,7 +266,6 @@ export interface Database {
 }
 
 export type AccountRow = Selectable<AccountsTable>;
-export type NewAccountRow = Insertable<AccountsTable>;
 export type CampaignRow = Selectable<CampaignsTable>;
 export type UsagePeriodRow = Selectable<UsagePeriodsTable>;
 export type EventRow = Selectable<EventsTable>;

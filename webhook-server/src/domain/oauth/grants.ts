@@ -48,10 +48,6 @@ export async function findGrantByCode(db: Db, code: string): Promise<OAuthGrantR
     .executeTakeFirst();
 }
 
-export async function findGrant(db: Db, grantId: string): Promise<OAuthGrantRow | undefined> {
-  return db.selectFrom('oauth_grants').selectAll().where('id', '=', grantId).executeTakeFirst();
-}
-
 /**
  * Marks the code used. Only one caller can win: a second exchange of the same code, even a
  * concurrent one, gets false.
