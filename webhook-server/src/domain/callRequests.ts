@@ -1,3 +1,4 @@
+import { requireCampaignOfAccount } from './campaigns';
 import type { Call, CallCreate } from '../../../schemas/generated/types';
 import type { CallRow } from '../db/schema';
 import { getAccountRow } from './accounts';
@@ -26,19 +27,7 @@ export function toCall(row: CallRow): Call {
  * and reports their progress through /v1/internal/call-events.
  */
 export async function startCall(db: Db, clock: Clock, accountId: string, input: CallCreate): Promise<Call> {
-  const campaign = await db
-    .selectFrom('campaigns')
-    .select('id')
-    .where('id', '=', input.campaignId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-  if (!campaign) {
-    throw new AppError(
-      422,
-      `No campaign ${input.campaignId} in this account. List campaigns with GET /v1/api/campaigns.`,
-      [{ field: 'campaignId', message: 'is not a campaign of this account' }],
-    );
-  }
+  const campaign = await requireCampaignOfAccount(db, accountId, input.campaignId);
   const account = await getAccountRow(db, accountId);
   const usage = await getUsage(db, accountId, account.plan_id, clock);
   if (usage.remainingSeconds <= 0) {

@@ -2,7 +2,7 @@ import type { Campaign } from '../../../schemas/generated/types';
 import type { CampaignRow } from '../db/schema';
 import type { Clock } from './clock';
 import type { Db } from './db';
-import { notFound } from './errors';
+import { AppError, notFound } from './errors';
 import { newId } from './ids';
 
 export function toCampaign(row: CampaignRow): Campaign {
@@ -39,17 +39,45 @@ export async function listCampaigns(
   return rows.map(toCampaign);
 }
 
-/** A campaign of this account; another account's campaign is reported as not found. */
-export async function getCampaign(db: Db, accountId: string, campaignId: string): Promise<Campaign> {
-  const row = await db
+function findCampaignOfAccount(
+  db: Db,
+  accountId: string,
+  campaignId: string,
+): Promise<CampaignRow | undefined> {
+  return db
     .selectFrom('campaigns')
     .selectAll()
     .where('id', '=', campaignId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
-  if (!row)
-    throw notFound(`No campaign ${campaignId} in this account. List campaigns with GET /v1/api/campaigns.`);
+}
+
+const LIST_HINT = 'List campaigns with GET /v1/api/campaigns.';
+
+/** A campaign of this account; another account's campaign is reported as not found. */
+export async function getCampaign(db: Db, accountId: string, campaignId: string): Promise<Campaign> {
+  const row = await findCampaignOfAccount(db, accountId, campaignId);
+  if (!row) throw notFound(`No campaign ${campaignId} in this account. ${LIST_HINT}`);
   return toCampaign(row);
+}
+
+/**
+ * The campaign a request body names, which must be this account's: otherwise a 422 on campaignId
+ * (another account's campaign reads as unknown, never as someone else's).
+ */
+export async function requireCampaignOfAccount(
+  db: Db,
+  accountId: string,
+  campaignId: string,
+  hint = LIST_HINT,
+): Promise<CampaignRow> {
+  const row = await findCampaignOfAccount(db, accountId, campaignId);
+  if (!row) {
+    throw new AppError(422, `No campaign ${campaignId} in this account. ${hint}`, [
+      { field: 'campaignId', message: 'is not a campaign of this account' },
+    ]);
+  }
+  return row;
 }
 
 /** The campaign a platform report names, whichever account owns it. */

@@ -1,9 +1,10 @@
+import { requireCampaignOfAccount } from '../campaigns';
 import { randomBytes } from 'node:crypto';
 import type { SubscribeRequest, Subscription, TriggerName } from '../../../../schemas/generated/types';
 import type { SubscriptionRow } from '../../db/schema';
 import type { Clock } from '../clock';
 import { inTransaction, type Db } from '../db';
-import { AppError, badRequest, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { newId } from '../ids';
 import { getPlan } from '../plans';
 import { currentPeriod, remainingSeconds } from '../usage';
@@ -45,19 +46,12 @@ async function planIncludedMinutes(db: Db, accountId: string): Promise<number> {
 
 async function assertCampaignOfAccount(db: Db, accountId: string, campaignId: string): Promise<void> {
   if (campaignId === '*') return;
-  const campaign = await db
-    .selectFrom('campaigns')
-    .select('id')
-    .where('id', '=', campaignId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-  if (!campaign) {
-    throw new AppError(
-      422,
-      `No campaign ${campaignId} in this account. Use "*" for every campaign or an id from GET /v1/api/campaigns.`,
-      [{ field: 'campaignId', message: 'is not a campaign of this account' }],
-    );
-  }
+  await requireCampaignOfAccount(
+    db,
+    accountId,
+    campaignId,
+    'Use "*" for every campaign or an id from GET /v1/api/campaigns.',
+  );
 }
 
 export interface SubscribeResult {
