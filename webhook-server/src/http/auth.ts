@@ -42,6 +42,12 @@ export function accountIdOf(res: Response): string {
   return accountId;
 }
 
+/** The token of an `Authorization: Bearer <token>` header (scheme in any case, RFC 6750), if any. */
+export function bearerTokenOf(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return match?.[1];
+}
+
 /** The calling platform's service token guards /v1/internal/*. */
 export function requireServiceToken(serviceToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
@@ -51,8 +57,7 @@ export function requireServiceToken(serviceToken: string | undefined): RequestHa
         'Internal endpoints are disabled: set ATLAS_SERVICE_TOKEN on the server to enable them.',
       );
     }
-    const header = req.get('authorization') ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    const presented = bearerTokenOf(req);
     if (!presented || !secretsEqual(presented, serviceToken)) {
       throw new AppError(401, 'Send the service token as `Authorization: Bearer <ATLAS_SERVICE_TOKEN>`.');
     }

@@ -1,16 +1,11 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { Db } from '../../domain/db';
 import { getAccountRow } from '../../domain/accounts';
 import { AppError } from '../../domain/errors';
 import { resolveAccessToken } from '../../domain/oauth/tokens';
-import type { Authenticator } from '../auth';
+import { bearerTokenOf, type Authenticator } from '../auth';
 import { sendOAuthError } from './oauthErrors';
-
-function bearerTokenOf(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-  return match?.[1];
-}
 
 const INVALID_TOKEN =
   'The access token is invalid, expired or revoked. Refresh it, or connect the app again.';
