@@ -17,8 +17,11 @@ const INIT_SCRIPT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id:
 /** /openapi.json and /docs (Swagger UI served from the package, no external assets). */
 export function docsRoutes({ config }: AppContext): Router {
   const router = Router();
+  // Built on first request, once every route module has added its paths; it never changes after.
+  let document: object | undefined;
   router.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument(config.publicBaseUrl));
+    document ??= openApiDocument(config.publicBaseUrl);
+    res.json(document);
   });
   router.get('/docs', (_req, res) => {
     res.type('html').send(DOCS_PAGE);
