@@ -99,6 +99,21 @@ describe.each(testEngines())('sandbox billing through the HTTP API on %s', (engi
     expect((await usage(tenant)).extraMinutes).toBe(mine);
   });
 
+  test('when a purchase is read back, then its owner sees it and another account gets 404', async () => {
+    const bought = await buy(tenant, 'read-back', { blocks: 1 });
+    expect(bought.status).toBe(201);
+    const mine = await api(server, 'GET', `/v1/api/billing/extra-minutes/${bought.body.id}`, {
+      apiKey: tenant.apiKey,
+    });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toStrictEqual(bought.body);
+    const theirs = await api(server, 'GET', `/v1/api/billing/extra-minutes/${bought.body.id}`, {
+      apiKey: other.apiKey,
+    });
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.message).not.toContain(String(bought.body.amountCents));
+  });
+
   test('when a free account buys extra minutes, then 403 tells it to upgrade and nothing is stored', async () => {
     const free = await createTenant(server, 'free');
     const res = await buy(free, 'free-key', { blocks: 1 });

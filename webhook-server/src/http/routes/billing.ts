@@ -4,7 +4,8 @@ import type {
   ExtraMinutesPurchaseRequest,
 } from '../../../../schemas/generated/types';
 import { planCheckoutUrl, portalUrl, type BillingDeps } from '../../billing/planCheckout';
-import { purchaseExtraMinutes } from '../../billing/purchases';
+import { findPurchase, purchaseExtraMinutes, toPurchase } from '../../billing/purchases';
+import { notFound } from '../../domain/errors';
 import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { errorBody } from '../errors';
@@ -35,6 +36,15 @@ export function billingRoutes({ storage, clock, billing }: AppContext): Router {
       return { status: outcome.kind === 'succeeded' ? 201 : 202, body: outcome.purchase };
     });
     sendStored(res, answer);
+  });
+
+  // A pending purchase (paid through Checkout) becomes succeeded once Stripe reports the payment.
+  router.get('/billing/extra-minutes/:id', async (req, res) => {
+    const purchase = await findPurchase(storage.db, req.params.id);
+    if (!purchase || purchase.account_id !== accountIdOf(res)) {
+      throw notFound(`No purchase ${req.params.id} in this account.`);
+    }
+    res.json(toPurchase(purchase));
   });
 
   return router;

@@ -56,6 +56,17 @@ addPaths({
       },
     },
   },
+  '/v1/api/billing/extra-minutes/{id}': {
+    get: {
+      summary: 'Read a purchase of extra minutes (a pending one turns succeeded once paid)',
+      tags: ['Billing'],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        200: { description: 'The purchase', ...json(ref('ExtraMinutesPurchase.json')) },
+        ...errors(401, 404),
+      },
+    },
+  },
   '/webhooks/stripe': {
     post: {
       summary: 'Stripe webhooks (Stripe-Signature verified; each event id applied once)',
