@@ -21,17 +21,34 @@ const inputFields = defineInputFields([
     required: false,
     helpText: 'An http(s) link to the picture.',
   },
+  {
+    key: 'removeProfilePicture',
+    label: 'Remove Profile Picture',
+    type: 'boolean',
+    required: false,
+    helpText: 'Yes removes the current picture (Profile Picture URL is then ignored).',
+  },
 ]);
 
 const FIELDS = ['companyName', 'adminName', 'adminEmail', 'profilePictureUrl'] as const;
 
 // Only the fields the user filled are sent: PATCH semantics, and an empty mapped value from an
 // earlier step must not blank a field in Atlas.
-export function changedFields(inputData: Partial<Record<(typeof FIELDS)[number], unknown>>): AccountUpdate {
+export function changedFields(
+  inputData: Partial<Record<(typeof FIELDS)[number] | 'removeProfilePicture', unknown>>,
+): AccountUpdate {
   const update: AccountUpdate = {};
   for (const field of FIELDS) {
     const value = inputData[field];
     if (typeof value === 'string' && value.trim() !== '') update[field] = value.trim();
+  }
+  // Zapier sends booleans as true or as the strings "true"/"yes" depending on how they were mapped.
+  const remove = inputData.removeProfilePicture;
+  if (
+    remove === true ||
+    (typeof remove === 'string' && ['true', 'yes'].includes(remove.trim().toLowerCase()))
+  ) {
+    update.profilePictureUrl = null;
   }
   return update;
 }
@@ -40,7 +57,7 @@ export const perform = (async (z, bundle) => {
   const body = changedFields(bundle.inputData);
   if (Object.keys(body).length === 0) {
     throw new z.errors.Error(
-      'Nothing to update: fill in at least one of Company Name, Admin Name, Admin Email or Profile Picture URL.',
+      'Nothing to update: fill in at least one of Company Name, Admin Name, Admin Email or Profile Picture URL, or choose Remove Profile Picture.',
       'nothing_to_update',
       400,
     );

@@ -24,8 +24,26 @@ describe(UPDATE_ACCOUNT_DETAILS, () => {
   it('when nothing is filled, then it explains instead of sending an empty update', async () => {
     const error = await caught(appTester(perform, { authData, inputData: {} }));
     expect(parsedErrorMessage(error).message).toBe(
-      'Nothing to update: fill in at least one of Company Name, Admin Name, Admin Email or Profile Picture URL.',
+      'Nothing to update: fill in at least one of Company Name, Admin Name, Admin Email or Profile Picture URL, or choose Remove Profile Picture.',
     );
+  });
+
+  it.each([true, 'yes', 'true'])(
+    'when Remove Profile Picture is %p, then the picture is sent as null even if a URL is mapped too',
+    async (remove) => {
+      const updated = { ...accountExample, profilePictureUrl: null };
+      atlas().patch('/v1/api/account', { profilePictureUrl: null }).reply(200, updated);
+      const result = await appTester(perform, {
+        authData,
+        inputData: { removeProfilePicture: remove, profilePictureUrl: 'https://cdn.example/p.png' },
+      });
+      expect(result).toStrictEqual(updated);
+    },
+  );
+
+  it('when Remove Profile Picture is no, then nothing about the picture is sent', async () => {
+    atlas().patch('/v1/api/account', { companyName: 'Acme' }).reply(200, accountExample);
+    await appTester(perform, { authData, inputData: { companyName: 'Acme', removeProfilePicture: 'no' } });
   });
 
   it('when the access token has expired, then Zapier is asked to refresh it', async () => {
