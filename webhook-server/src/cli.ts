@@ -11,6 +11,7 @@ import { systemClock } from './domain/clock';
 import { AppError } from './domain/errors';
 import { DELIVERY_STATUSES, listDeliveries, replayDelivery } from './domain/hooks/deliveries';
 import { PLANS, isPlanId } from './domain/plans';
+import { MAX_PAGE_SIZE, parseLimit } from './http/pagination';
 import { parseBody } from './http/validation';
 import { serveForever } from './server';
 import { workForever } from './workerProcess';
@@ -81,9 +82,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
             400,
             `--status must be one of ${DELIVERY_STATUSES.join(', ')} (got "${opts.status}").`,
           );
-        const limit = Number(opts.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-          throw new AppError(400, `--limit must be a whole number from 1 to 100 (got "${opts.limit}").`);
+        const limit = parseLimit(opts.limit, MAX_PAGE_SIZE, 20, '--limit');
         const found = await withStorage((s) =>
           listDeliveries(s.db, opts.account ?? null, { subscriptionId: opts.subscription, status }, limit),
         );

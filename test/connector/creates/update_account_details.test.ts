@@ -35,7 +35,11 @@ describe(UPDATE_ACCOUNT_DETAILS, () => {
       atlas().patch('/v1/api/account', { profilePictureUrl: null }).reply(200, updated);
       const result = await appTester(perform, {
         authData,
-        inputData: { removeProfilePicture: remove, profilePictureUrl: 'https://cdn.example/p.png' },
+        // A mapped boolean reaches perform as the text "yes"/"true"; the field's type says boolean.
+        inputData: {
+          removeProfilePicture: remove as boolean,
+          profilePictureUrl: 'https://cdn.example/p.png',
+        },
       });
       expect(result).toStrictEqual(updated);
     },
@@ -43,7 +47,10 @@ describe(UPDATE_ACCOUNT_DETAILS, () => {
 
   it('when Remove Profile Picture is no, then nothing about the picture is sent', async () => {
     atlas().patch('/v1/api/account', { companyName: 'Acme' }).reply(200, accountExample);
-    await appTester(perform, { authData, inputData: { companyName: 'Acme', removeProfilePicture: 'no' } });
+    await appTester(perform, {
+      authData,
+      inputData: { companyName: 'Acme', removeProfilePicture: 'no' as unknown as boolean },
+    });
   });
 
   it('when the access token has expired, then Zapier is asked to refresh it', async () => {

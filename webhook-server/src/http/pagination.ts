@@ -9,18 +9,25 @@ export interface PageRequest {
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * A count a client asks for (a query parameter or a CLI option): 1 to `max`, `fallback` when
+ * absent; otherwise a 400 naming `field`.
+ */
+export function parseLimit(raw: unknown, max: number, fallback: number, field = 'limit'): number {
+  if (raw === undefined) return fallback;
+  const limit = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw badRequest(`${field} must be a whole number from 1 to ${max}.`, [
+      { field, message: `must be 1 to ${max}` },
+    ]);
+  }
+  return limit;
+}
+
 /** Reads `limit` and the opaque `cursor` (the last id of the previous page, base64url). */
 export function pageRequest(req: Request): PageRequest {
   const { limit: rawLimit, cursor } = req.query;
-  let limit = DEFAULT_PAGE_SIZE;
-  if (rawLimit !== undefined) {
-    limit = Number(rawLimit);
-    if (typeof rawLimit !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw badRequest(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, [
-        { field: 'limit', message: `must be 1 to ${MAX_PAGE_SIZE}` },
-      ]);
-    }
-  }
+  const limit = parseLimit(rawLimit, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
   if (cursor === undefined || cursor === '') return { limit };
   const afterId = typeof cursor === 'string' ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   if (!/^[a-z]+_[0-9A-Z]{26}$/.test(afterId)) {

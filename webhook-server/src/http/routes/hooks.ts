@@ -7,7 +7,7 @@ import { listSubscriptions, subscribe, unsubscribe } from '../../domain/hooks/su
 import { hookUrlProblem } from '../../delivery/hookTarget';
 import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
-import { page, pageRequest } from '../pagination';
+import { page, pageRequest, parseLimit } from '../pagination';
 import { parseBody } from '../validation';
 
 const DEFAULT_SAMPLE_COUNT = 3;
@@ -51,15 +51,7 @@ export function hookRoutes({ storage, clock, config }: AppContext): Router {
         { field: 'triggerName', message: `must be one of: ${TRIGGER_NAMES.join(', ')}` },
       ]);
     }
-    let limit = DEFAULT_SAMPLE_COUNT;
-    if (rawLimit !== undefined) {
-      limit = Number(rawLimit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SAMPLE_COUNT) {
-        throw badRequest(`limit must be a whole number from 1 to ${MAX_SAMPLE_COUNT}.`, [
-          { field: 'limit', message: `must be 1 to ${MAX_SAMPLE_COUNT}` },
-        ]);
-      }
-    }
+    const limit = parseLimit(rawLimit, MAX_SAMPLE_COUNT, DEFAULT_SAMPLE_COUNT);
     res.json(await sampleEvents(db, accountIdOf(res), triggerName, limit));
   });
 
