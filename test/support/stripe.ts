@@ -77,10 +77,13 @@ export function subscriptionObject(opts: {
   price: string;
   status?: string;
   accountId?: string;
+  /** The subscription's own creation time (Unix s); it decides which of two serving subscriptions counts. */
+  created: number;
 }) {
   return {
     id: opts.id,
     object: 'subscription',
+    created: opts.created,
     customer: opts.customer,
     status: opts.status ?? 'active',
     metadata: opts.accountId ? { accountId: opts.accountId } : {},

@@ -27,7 +27,7 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
     t: Tenant,
     type: string,
     created: number,
-    opts: { id?: string; price?: string; status?: string } = {},
+    opts: { id?: string; price?: string; status?: string; subscriptionCreated?: number } = {},
   ) =>
     stripeEvent(
       `customer.subscription.${type}`,
@@ -37,6 +37,7 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
         price: opts.price ?? PRICES.pro,
         status: opts.status,
         accountId: t.account.id,
+        created: opts.subscriptionCreated ?? created,
       }),
       created,
     );
@@ -148,7 +149,9 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
       subscriptionEvent(tenant, 'updated', t + 10, { id: 'sub_b_expired', status: 'incomplete_expired' }),
     );
     expect(res.status).toBe(200);
-    expect(res.body.outcome).toMatch(/^ignored: incomplete_expired/);
+    expect(res.body.outcome).toMatch(
+      /^recorded: incomplete_expired subscription; the account's current one is sub_a_expired/,
+    );
     expect(await planOf(tenant)).toBe('pro');
     const billing = await server.context.storage.db
       .selectFrom('billing_accounts')
@@ -161,7 +164,10 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
   test('when a new serving subscription has an older event time than the old one, then it replaces it and the old deletion changes nothing', async () => {
     const tenant = await createTenant(server, 'free');
     const t = now();
-    await deliverStripeEvent(server, subscriptionEvent(tenant, 'updated', t + 100, { id: 'sub_a_clock' }));
+    await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'updated', t + 100, { id: 'sub_a_clock', subscriptionCreated: t }),
+    );
     const created = await deliverStripeEvent(
       server,
       subscriptionEvent(tenant, 'created', t + 90, { id: 'sub_b_clock', price: PRICES.starter }),
@@ -174,6 +180,71 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
     );
     expect(deleted.body.outcome).toMatch(/replaced/);
     expect(await planOf(tenant)).toBe('starter');
+  });
+
+  test('when a replaced subscription reports late that it is active, then the newer subscription keeps the plan until it ends itself', async () => {
+    const tenant = await createTenant(server, 'free');
+    const t = now();
+    const a = { id: 'sub_a_late', price: PRICES.pro, subscriptionCreated: t };
+    const b = { id: 'sub_b_late', price: PRICES.starter, subscriptionCreated: t + 30 };
+    await deliverStripeEvent(server, subscriptionEvent(tenant, 'created', t, a));
+    await deliverStripeEvent(server, subscriptionEvent(tenant, 'created', t + 30, b));
+    expect(await planOf(tenant)).toBe('starter');
+
+    const late = await deliverStripeEvent(server, subscriptionEvent(tenant, 'updated', t + 40, a));
+    expect(late.status).toBe(200);
+    expect(await planOf(tenant)).toBe('starter');
+    const billing = () =>
+      server.context.storage.db
+        .selectFrom('billing_accounts')
+        .select('subscription_id')
+        .where('account_id', '=', tenant.account.id)
+        .executeTakeFirstOrThrow();
+    expect((await billing()).subscription_id).toBe('sub_b_late');
+
+    await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'deleted', t + 50, { ...a, status: 'canceled' }),
+    );
+    expect(await planOf(tenant)).toBe('starter');
+
+    await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'deleted', t + 60, { ...b, status: 'canceled' }),
+    );
+    expect(await planOf(tenant)).toBe('free');
+    const changes = (await planEvents(tenant)).map(
+      (e) => e.data as { plan: { id: string }; direction: string },
+    );
+    // Newest first: free → pro → starter → free, one plan_changed per real change.
+    expect(changes.map((c) => [c.plan.id, c.direction])).toEqual([
+      ['free', 'cancel'],
+      ['starter', 'downgrade'],
+      ['pro', 'upgrade'],
+    ]);
+  });
+
+  test('when an older update of one subscription arrives after a newer one, then it is ignored even after another subscription took over', async () => {
+    const tenant = await createTenant(server, 'free');
+    const t = now();
+    const a = { id: 'sub_a_order', subscriptionCreated: t };
+    await deliverStripeEvent(server, subscriptionEvent(tenant, 'created', t, a));
+    const newer = await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'updated', t + 20, { ...a, status: 'unpaid' }),
+    );
+    expect(newer.body.outcome).toBe('applied: plan free');
+    await deliverStripeEvent(
+      server,
+      subscriptionEvent(tenant, 'created', t + 30, { id: 'sub_b_order', price: PRICES.starter }),
+    );
+    expect(await planOf(tenant)).toBe('starter');
+
+    const older = await deliverStripeEvent(server, subscriptionEvent(tenant, 'updated', t + 10, a));
+    expect(older.status).toBe(200);
+    expect(older.body.outcome).toMatch(/^ignored: older/);
+    expect(await planOf(tenant)).toBe('starter');
+    expect(await planEvents(tenant)).toHaveLength(3);
   });
 
   test('when the subscription has a price no plan uses, then it is acknowledged and nothing changes', async () => {
@@ -288,7 +359,8 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
   test('when a subscription event names another account in metadata but the customer is linked, then the linked account is changed, not the named one', async () => {
     const owner = await createTenant(server, 'free');
     const victim = await createTenant(server, 'free');
-    await deliverStripeEvent(server, subscriptionEvent(owner, 'created', now(), { id: 'sub_owner' }));
+    const t = now();
+    await deliverStripeEvent(server, subscriptionEvent(owner, 'created', t, { id: 'sub_owner' }));
     const spoof = stripeEvent(
       'customer.subscription.updated',
       subscriptionObject({
@@ -296,8 +368,9 @@ describe.each(testEngines())('Stripe webhooks on %s', (engine) => {
         customer: `cus_${owner.account.id}`,
         price: PRICES.enterprise,
         accountId: victim.account.id,
+        created: t,
       }),
-      now() + 1,
+      t + 1,
     );
     await deliverStripeEvent(server, spoof);
     expect(await planOf(owner)).toBe('enterprise');

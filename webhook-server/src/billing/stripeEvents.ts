@@ -1,12 +1,17 @@
 import type Stripe from 'stripe';
 import type { PaidPlanId } from '../config';
-import type { PlanId } from '../../../schemas/generated/types';
-import { changePlan } from '../domain/accounts';
 import type { Clock } from '../domain/clock';
 import { inTransaction, type Db } from '../domain/db';
 import { startBillingPeriod } from '../domain/usage';
-import { accountIdForCustomer, ensureBillingAccount, findBillingAccount } from './customers';
+import { accountIdForCustomer, ensureBillingAccount } from './customers';
 import { completePurchase, failPurchase, findPurchase } from './purchases';
+import {
+  SERVING,
+  lockBillingAccount,
+  recordSubscriptionState,
+  settleAccountPlan,
+  type RecordResult,
+} from './subscriptions';
 
 export interface StripeEventResult {
   /** false when this event id was applied before: nothing changed. */
@@ -134,11 +139,20 @@ async function linkCustomer(trx: Trx, clock: Clock, accountId: string, customerI
     .execute();
 }
 
-/** Statuses in which the subscription's plan is in force; the others leave the account on free. */
-const SERVING = new Set(['active', 'trialing', 'past_due']);
-/** An unfinished first payment: nothing to change yet. */
+/** An unfinished first payment: recorded, but it changes no plan. */
 const NOT_STARTED = new Set(['incomplete']);
 
+const RECORD_REFUSED: Record<Exclude<RecordResult, 'recorded'>, string> = {
+  older: 'ignored: older than the state applied to this subscription',
+  ended: 'ignored: the subscription already ended',
+  'other account': 'ignored: the subscription belongs to another account',
+};
+
+/**
+ * Records the subscription's own state (ordered by its own event times), then derives the plan
+ * from all of the account's subscriptions, so an event of a replaced subscription, however late,
+ * cannot move the account off the subscription that replaced it.
+ */
 async function subscriptionChanged(
   trx: Trx,
   clock: Clock,
@@ -150,49 +164,39 @@ async function subscriptionChanged(
   const accountId = await accountOf(trx, subscription.customer, subscription.metadata);
   if (!accountId || !(await accountExists(trx, accountId)))
     return { outcome: 'ignored: subscription of no Atlas account' };
-  await ensureBillingAccount(trx, clock, accountId);
-  const state = await findBillingAccount(trx, accountId);
   const deleted = type === 'customer.subscription.deleted';
-  const known = state?.subscription_event_created ?? null;
   const status = deleted ? 'canceled' : subscription.status;
 
-  if (state?.subscription_id && state.subscription_id !== subscription.id) {
-    // Event times order one subscription's events only: another subscription counts when it serves
-    // (it replaces the current one, whatever the old one's clock says) and never when it does not.
-    if (deleted) return { accountId, outcome: 'ignored: deletion of a subscription that was replaced' };
-    if (!SERVING.has(status))
-      return { accountId, outcome: `ignored: ${status} subscription is not the account's current one` };
-  } else {
-    if (known !== null && eventCreated < known)
-      return { accountId, outcome: 'ignored: older than the state applied' };
-    if (known === eventCreated && state?.subscription_status === 'canceled' && !deleted)
-      return { accountId, outcome: 'ignored: the subscription was already deleted' };
-  }
+  const priceIds = subscription.items.data.map((item) => item.price.id);
+  const match = (Object.entries(prices) as [PaidPlanId, string][]).find(([, price]) =>
+    priceIds.includes(price),
+  );
+  if (SERVING.has(status) && !match)
+    return { accountId, outcome: `ignored: no configured plan has price ${priceIds.join(', ')}` };
 
-  if (NOT_STARTED.has(status)) return { accountId, outcome: 'ignored: first payment not completed' };
-
-  let planId: PlanId = 'free';
-  if (SERVING.has(status)) {
-    const priceIds = subscription.items.data.map((item) => item.price.id);
-    const match = (Object.entries(prices) as [PaidPlanId, string][]).find(([, price]) =>
-      priceIds.includes(price),
-    );
-    if (!match) return { accountId, outcome: `ignored: no configured plan has price ${priceIds.join(', ')}` };
-    planId = match[0];
-  }
-  await trx
-    .updateTable('billing_accounts')
-    .set({
-      subscription_id: subscription.id,
-      subscription_status: status,
-      subscription_event_created: eventCreated,
-      updated_at: clock.now().toISOString(),
-    })
-    .where('account_id', '=', accountId)
-    .execute();
+  await lockBillingAccount(trx, clock, accountId);
+  const recorded = await recordSubscriptionState(trx, clock, {
+    id: subscription.id,
+    accountId,
+    status,
+    priceId: match?.[1] ?? priceIds[0] ?? null,
+    planId: match?.[0] ?? null,
+    created: subscription.created,
+    eventCreated,
+  });
+  if (recorded !== 'recorded') return { accountId, outcome: RECORD_REFUSED[recorded] };
   await linkCustomer(trx, clock, accountId, idOf(subscription.customer));
-  const change = await changePlan(trx, clock, accountId, planId);
-  return { accountId, outcome: change.changed ? `applied: plan ${planId}` : `applied: plan stays ${planId}` };
+  if (NOT_STARTED.has(status)) return { accountId, outcome: 'recorded: first payment not completed' };
+
+  const { planId, changed, current } = await settleAccountPlan(trx, clock, accountId);
+  if (changed) return { accountId, outcome: `applied: plan ${planId}` };
+  if (!current || current.id === subscription.id)
+    return { accountId, outcome: `applied: plan stays ${planId}` };
+  const what = deleted ? 'deletion of a subscription that was replaced' : `${status} subscription`;
+  return {
+    accountId,
+    outcome: `recorded: ${what}; the account's current one is ${current.id}, plan stays ${planId}`,
+  };
 }
 
 /** Subscription invoices that open a new service period (not mid-period proration invoices). */

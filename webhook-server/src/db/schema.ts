@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { PlanId } from '../../../schemas/generated/types';
 
 /**
  * Tables shared by both engines. Timestamps are ISO-8601 UTC strings (they sort as text on both
@@ -182,6 +183,25 @@ export interface StripeEventsTable {
   processed_at: string;
 }
 
+/** Each Stripe subscription's latest known state; the account's plan is derived from these rows. */
+export interface StripeSubscriptionsTable {
+  /** Stripe subscription id. */
+  id: string;
+  account_id: string;
+  /** Stripe status of its newest applied event ('canceled' once deleted). */
+  status: string;
+  price_id: string | null;
+  /** The Atlas plan its price stands for; null when no configured plan has it. */
+  plan_id: PlanId | null;
+  /** The subscription's own `created` (Unix s): of two serving subscriptions, the newer one counts. */
+  created: number;
+  /** `created` (Unix s) of the newest event applied to this row; older ones are ignored. */
+  last_event_created: number;
+  /** When Atlas learned that it ended (deleted, canceled or expired): no later event revives it. */
+  ended_at: string | null;
+  updated_at: string;
+}
+
 export interface IdempotencyKeysTable {
   account_id: string;
   idempotency_key: string;
@@ -259,6 +279,7 @@ export interface Database {
   billing_accounts: BillingAccountsTable;
   billing_purchases: BillingPurchasesTable;
   stripe_events: StripeEventsTable;
+  stripe_subscriptions: StripeSubscriptionsTable;
   idempotency_keys: IdempotencyKeysTable;
   subscriptions: SubscriptionsTable;
   deliveries: DeliveriesTable;
@@ -273,6 +294,7 @@ export type OAuthClientRow = Selectable<OAuthClientsTable>;
 export type OAuthGrantRow = Selectable<OAuthGrantsTable>;
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
 export type PurchaseRow = Selectable<BillingPurchasesTable>;
+export type StripeSubscriptionRow = Selectable<StripeSubscriptionsTable>;
 export type CallRow = Selectable<CallsTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
