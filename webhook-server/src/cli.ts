@@ -13,6 +13,7 @@ import { DELIVERY_STATUSES, listDeliveries, replayDelivery } from './domain/hook
 import { PLANS, isPlanId } from './domain/plans';
 import { parseBody } from './http/validation';
 import { serveForever } from './server';
+import { WorkerLockHeldError } from './delivery/workerLock';
 import { workForever } from './workerProcess';
 
 export interface CliIo {
@@ -248,6 +249,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof AppError) {
       io.err(`Error: ${err.message}`);
+      return 1;
+    }
+    if (err instanceof WorkerLockHeldError) {
+      io.err(`Error: ${err.message}.`);
       return 1;
     }
     if (err instanceof ConfigError) {

@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_oauth';
 import * as m003 from './migrations/003_hooks';
 import * as m004 from './migrations/004_billing';
 import * as m005 from './migrations/005_period_anchor';
+import * as m007 from './migrations/007_delivery_worker_lock';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '003_hooks': m003,
   '004_billing': m004,
   '005_period_anchor': m005,
+  '007_delivery_worker_lock': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
