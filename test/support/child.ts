@@ -8,6 +8,8 @@ export interface CliProcess {
   /** Resolves when a log line with this msg appears on stdout. */
   logged(msg: string, timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
 }
 
 /** `atlas-connect <args>` from source in a child process, logging JSON at info level. */
@@ -30,6 +32,7 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
   return {
     process: child,
     exited,
+    stderr: () => errors,
     logged: (msg, timeoutMs = 15_000) =>
       new Promise<void>((resolve, reject) => {
         const needle = `"msg":"${msg}"`;

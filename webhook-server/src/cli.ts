@@ -14,6 +14,7 @@ import { PLANS, isPlanId } from './domain/plans';
 import { MAX_PAGE_SIZE, parseLimit } from './http/pagination';
 import { parseBody } from './http/validation';
 import { serveForever } from './server';
+import { WorkerLockHeldError } from './delivery/workerLock';
 import { workForever } from './workerProcess';
 
 export interface CliIo {
@@ -247,6 +248,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof AppError) {
       io.err(`Error: ${err.message}`);
+      return 1;
+    }
+    if (err instanceof WorkerLockHeldError) {
+      io.err(`Error: ${err.message}.`);
       return 1;
     }
     if (err instanceof ConfigError) {

@@ -77,11 +77,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         metrics: deliveryMetrics,
         listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
         pollIntervalMs: options.deliveryPollIntervalMs,
+        // On SQLite another worker may hold the lock (`atlas-connect worker`, or the previous
+        // server during an overlapping restart): the API keeps serving, events stay queued for that
+        // worker, and this one takes over when it stops or dies, so deliveries never stall for good.
+        waitForLock: true,
       })
     : undefined;
   await deliveryWorker?.start();
   logger.info(
-    { port, database: storage.engine, deliveryWorker: !!deliveryWorker },
+    {
+      port,
+      database: storage.engine,
+      deliveryWorker: !!deliveryWorker,
+      delivering: !!deliveryWorker?.active,
+    },
     'atlas-connect listening',
   );
 

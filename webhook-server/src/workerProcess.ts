@@ -16,18 +16,28 @@ export async function workForever(config: Config): Promise<void> {
     logger,
     config: config.delivery,
     listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
+    // A worker that lost the SQLite lock exits so its supervisor restarts it as the standby it now is.
+    onLockLost: () => stop('lock lost', 1),
   });
-  await worker.start();
+  try {
+    await worker.start();
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   logger.info({ worker: worker.id, database: storage.engine }, 'delivery worker started');
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'delivery worker stopping after in-flight attempts');
+  let stopping = false;
+  const stop = (reason: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'delivery worker stopping after in-flight attempts');
     const force = setTimeout(() => process.exit(1), config.delivery.timeoutMs + 15_000);
     force.unref();
     worker
       .stop()
       .then(() => storage.close())
       .then(
-        () => process.exit(0),
+        () => process.exit(exitCode),
         (err: unknown) => {
           logger.error({ err }, 'worker shutdown failed');
           process.exit(1);

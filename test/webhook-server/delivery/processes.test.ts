@@ -15,7 +15,13 @@ import { waitFor } from '../../support/waitFor';
 
 jest.setTimeout(60_000);
 
-const CHILD_ENV = { ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true', PORT: '0', HOST: '127.0.0.1' };
+const CHILD_ENV = {
+  ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  // A SIGKILLed worker's SQLite lock goes stale after this; its restart takes over then.
+  DELIVERY_LOCK_TIMEOUT: '600ms',
+};
 
 /** An account subscribed to account_updated at the receiver, and `count` events already recorded. */
 async function prepare(
@@ -102,6 +108,17 @@ describe('delivery across process crashes on sqlite', () => {
     await waitFor('every delivery to be recorded', () => allDelivered(storage), 10_000);
     await terminate(second);
     expect(new Set(receivedIds(receiver))).toEqual(new Set(eventIds));
+  });
+
+  test('when `worker` starts beside a `serve` that runs its worker on the same database, then it exits 1 saying to run only one', async () => {
+    const server = spawnCli(['serve'], env);
+    await server.logged('atlas-connect listening');
+    const worker = spawnCli(['worker'], env);
+    expect(await worker.exited).toEqual({ code: 1, signal: null });
+    expect(worker.stderr()).toContain(
+      'another delivery worker is running on this SQLite database; run only one, or use PostgreSQL',
+    );
+    await terminate(server);
   });
 
   test('when the server gets SIGTERM during an attempt, then it finishes and records the attempt before exiting', async () => {

@@ -6,6 +6,7 @@ import * as m003 from './migrations/003_hooks';
 import * as m004 from './migrations/004_billing';
 import * as m005 from './migrations/005_period_anchor';
 import * as m006 from './migrations/006_stripe_subscriptions';
+import * as m007 from './migrations/007_delivery_worker_lock';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '004_billing': m004,
   '005_period_anchor': m005,
   '006_stripe_subscriptions': m006,
+  '007_delivery_worker_lock': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

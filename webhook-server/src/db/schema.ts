@@ -264,6 +264,15 @@ export interface DeliveryAttemptsTable {
   outcome: 'delivered' | 'retry' | 'dead' | 'gone';
 }
 
+/** SQLite only: the one row (id 1) a delivery worker must hold to claim deliveries. */
+export interface DeliveryWorkerLockTable {
+  id: number;
+  /** The holding worker's id. */
+  owner: string;
+  /** Renewed by the holder; a row older than the stale threshold may be taken over. */
+  heartbeat_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   usage_periods: UsagePeriodsTable;
@@ -284,6 +293,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  delivery_worker_lock: DeliveryWorkerLockTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -10,6 +10,11 @@ export interface DeliveryConfig {
   retryAfterMaxMs: number;
   concurrency: number;
   concurrencyPerUrl: number;
+  /**
+   * SQLite only: a worker lock whose heartbeat is older than this may be taken over
+   * (DELIVERY_LOCK_TIMEOUT); the holder renews it every third of it.
+   */
+  lockTimeoutMs: number;
   /** Development and tests only: lets hooks reach private and loopback addresses, over http too. */
   allowPrivateHookUrls: boolean;
 }
@@ -39,6 +44,7 @@ export function loadDeliveryConfig(env: Env, problems: string[]): DeliveryConfig
     retrySchedule: retrySchedule.map((ms) => ms ?? 0),
     timeoutMs: duration(env, 'DELIVERY_TIMEOUT', '15s', problems),
     retryAfterMaxMs: duration(env, 'DELIVERY_RETRY_AFTER_MAX', '1h', problems),
+    lockTimeoutMs: duration(env, 'DELIVERY_LOCK_TIMEOUT', '15s', problems),
     concurrency: readInteger(env, 'DELIVERY_CONCURRENCY', 32, 1, 1000, problems),
     concurrencyPerUrl: readInteger(env, 'DELIVERY_CONCURRENCY_PER_URL', 8, 1, 1000, problems),
     allowPrivateHookUrls: readBoolean(env, 'ATLAS_ALLOW_PRIVATE_HOOK_URLS', false, problems),

@@ -46,8 +46,12 @@ export class DeliveryQueue {
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly workerId: string,
+    /** SQLite: claim only while this worker holds the delivery worker lock. */
+    options: { requireLock?: boolean } = {},
   ) {
-    this.sqlite = storage.sqlite && new SqliteDeliveryStatements(storage.db, storage.sqlite, workerId);
+    this.sqlite =
+      storage.sqlite &&
+      new SqliteDeliveryStatements(storage.db, storage.sqlite, workerId, options.requireLock ?? false);
   }
 
   async claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
@@ -115,7 +119,10 @@ export class DeliveryQueue {
       .execute();
   }
 
-  /** SQLite runs one worker process: claims left by a previous run are void at start. */
+  /**
+   * SQLite runs one worker per database: once it holds the worker lock, claims left by a previous
+   * holder (stopped, or dead past the stale threshold) are void.
+   */
   async releaseStaleClaims(): Promise<void> {
     if (this.storage.engine !== 'sqlite') return;
     await this.storage.db

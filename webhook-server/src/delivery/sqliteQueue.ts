@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { newId } from '../domain/ids';
 import type { ClaimedDelivery, FinishedAttempt } from './queue';
+import { WorkerLockLostError } from './workerLock';
 
 interface ClaimedRow {
   id: string;
@@ -25,6 +26,7 @@ export class SqliteDeliveryStatements {
   private readonly lock: SQLite.Statement;
   private readonly insertAttempt: SQLite.Statement;
   private readonly markDelivered: SQLite.Statement;
+  private readonly lockOwner: SQLite.Statement | undefined;
   private readonly claimTransaction: (
     lockedUntil: string,
     now: string,
@@ -37,6 +39,7 @@ export class SqliteDeliveryStatements {
     private readonly db: Kysely<Database>,
     sqlite: SQLite.Database,
     private readonly workerId: string,
+    requireLock: boolean,
   ) {
     // A select and an update by primary key per row take half the time of one
     // UPDATE … WHERE id IN (…) RETURNING; the transaction makes the pair atomic. The skip list is a
@@ -60,8 +63,14 @@ export class SqliteDeliveryStatements {
         next_attempt_at = null, locked_until = null, locked_by = null, last_status_code = ?,
         last_error = null, updated_at = ?, delivered_at = ?
       where id = ? and locked_by = ?`);
+    // Checked in the claim's own transaction: once another worker has taken the lock over (and
+    // released this one's claims), this worker cannot claim again, whatever its heartbeat believes.
+    this.lockOwner = requireLock
+      ? sqlite.prepare('select owner from delivery_worker_lock where id = 1').pluck()
+      : undefined;
     this.claimTransaction = sqlite.transaction(
       (lockedUntil: string, now: string, skipHookUrls: string, limit: number) => {
+        if (this.lockOwner && this.lockOwner.get() !== workerId) throw new WorkerLockLostError();
         const rows = this.selectDue.all({ now, skipHookUrls, limit }) as ClaimedRow[];
         for (const row of rows) this.lock.run(lockedUntil, workerId, row.id);
         return rows;

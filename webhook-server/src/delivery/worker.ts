@@ -10,6 +10,12 @@ import { listenForDeliveries } from './pgWakeups';
 import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
 import { HookSender } from './sender';
+import {
+  SqliteWorkerLock,
+  WORKER_LOCK_HELD_MESSAGE,
+  WorkerLockHeldError,
+  WorkerLockLostError,
+} from './workerLock';
 
 export interface WorkerOptions {
   storage: Storage;
@@ -21,6 +27,13 @@ export interface WorkerOptions {
   listenUrl?: string;
   /** Fallback poll, for retries coming due and signals that were missed. */
   pollIntervalMs?: number;
+  /**
+   * SQLite: when another live worker holds the worker lock, start anyway without claiming and take
+   * the lock over when that worker stops or dies. Otherwise start() throws WorkerLockHeldError.
+   */
+  waitForLock?: boolean;
+  /** SQLite: another worker took the lock over (this one's heartbeat came too late); it stopped claiming. */
+  onLockLost?: () => void;
 }
 
 /** A claim outlives the longest attempt by a wide margin; only a dead worker's claims expire. */
@@ -50,9 +63,20 @@ export class DeliveryWorker {
   private ready: ClaimedDelivery[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private cleanups: Array<() => unknown> = [];
+  /** SQLite only: one worker per database may claim. */
+  private readonly lock: SqliteWorkerLock | undefined;
+  /** Whether this worker may claim (PostgreSQL: always; SQLite: while it holds the lock). */
+  private holding = false;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: WorkerOptions) {
-    this.queue = new DeliveryQueue(options.storage, options.clock, this.id);
+    const sqlite = options.storage.engine === 'sqlite';
+    this.queue = new DeliveryQueue(options.storage, options.clock, this.id, { requireLock: sqlite });
+    this.lock = sqlite
+      ? new SqliteWorkerLock(options.storage.db, this.id, options.config.lockTimeoutMs)
+      : undefined;
     this.sender = new HookSender({
       timeoutMs: options.config.timeoutMs,
       allowPrivateHookUrls: options.config.allowPrivateHookUrls,
@@ -64,8 +88,30 @@ export class DeliveryWorker {
     });
   }
 
+  /** Whether this worker claims deliveries (on SQLite: holds the worker lock). */
+  get active(): boolean {
+    return this.holding && !this.stopping;
+  }
+
   async start(): Promise<void> {
-    await this.queue.releaseStaleClaims();
+    if (!this.lock) {
+      this.holding = true;
+    } else if (await this.lock.acquire()) {
+      await this.tookLock();
+    } else if (this.options.waitForLock) {
+      this.options.logger.warn(
+        { worker: this.id },
+        `${WORKER_LOCK_HELD_MESSAGE}; this delivery worker waits and takes over if that one stops or dies`,
+      );
+    } else {
+      await this.sender.close();
+      throw new WorkerLockHeldError();
+    }
+    if (this.lock) {
+      // A third of the stale threshold: two heartbeats may fail (a busy disk) before another worker may take over.
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.config.lockTimeoutMs / 3);
+      this.heartbeatTimer.unref();
+    }
     this.cleanups.push(onNewDeliveries(() => this.wake()));
     const poll = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 1000);
     poll.unref();
@@ -77,7 +123,7 @@ export class DeliveryWorker {
 
   /** Looks for due deliveries now. */
   wake(): void {
-    if (this.stopping) return;
+    if (!this.active) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -86,7 +132,12 @@ export class DeliveryWorker {
   }
 
   /** Stops claiming, lets in-flight attempts finish and records them. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopped ??= this.drain();
+    return this.stopped;
+  }
+
+  private async drain(): Promise<void> {
     this.stopping = true;
     for (const cleanup of this.cleanups.splice(0)) await cleanup();
     if (this.pumping) await new Promise<void>((resolve) => (this.pumpDone = resolve));
@@ -96,6 +147,47 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     while (this.flushing || this.finished.length) await this.flush();
     await this.sender.close();
+    // Heartbeats go on until in-flight results are recorded, so no other worker takes over meanwhile.
+    clearInterval(this.heartbeatTimer);
+    await this.beating;
+    if (this.holding) await this.lock?.release();
+    this.holding = false;
+  }
+
+  /** The previous holder stopped or missed heartbeats past the stale threshold: its claims are void. */
+  private async tookLock(): Promise<void> {
+    await this.queue.releaseStaleClaims();
+    this.holding = true;
+  }
+
+  /** Renews the lock while holding it; otherwise, when waiting for it, tries to take it. */
+  private heartbeat(): Promise<void> {
+    this.beating ??= (async () => {
+      try {
+        if (this.holding) {
+          if (!(await this.lock!.renew())) this.lostLock();
+        } else if (this.options.waitForLock && !this.stopping && (await this.lock!.acquire())) {
+          await this.tookLock();
+          this.options.logger.info({ worker: this.id }, 'delivery worker took the SQLite worker lock over');
+          this.wake();
+        }
+      } catch (err) {
+        this.options.logger.warn({ err }, 'delivery worker lock heartbeat failed; retrying');
+      }
+    })().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
+  /** Another worker took over and released this one's claims: sending them would send twice. */
+  private lostLock(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.ready.splice(0);
+    this.options.logger.error(
+      { worker: this.id },
+      'delivery worker lost the SQLite worker lock to another worker (its heartbeat came too late); it stopped claiming',
+    );
+    this.options.onLockLost?.();
   }
 
   private async pump(): Promise<void> {
@@ -106,7 +198,8 @@ export class DeliveryWorker {
         await this.fill();
       } while (this.pumpAgain && !this.stopping);
     } catch (err) {
-      this.options.logger.error({ err }, 'claiming deliveries failed; retrying at the next poll');
+      if (err instanceof WorkerLockLostError) this.lostLock();
+      else this.options.logger.error({ err }, 'claiming deliveries failed; retrying at the next poll');
     } finally {
       this.pumping = false;
       this.pumpDone?.();
@@ -125,7 +218,7 @@ export class DeliveryWorker {
     for (;;) {
       this.launchReady();
       const want = 2 * concurrency - this.inFlight - this.ready.length;
-      if (this.stopping || want < this.claimBatch()) return;
+      if (!this.active || want < this.claimBatch()) return;
       const held = new Map(this.perUrl);
       for (const delivery of this.ready) held.set(delivery.hookUrl, (held.get(delivery.hookUrl) ?? 0) + 1);
       const saturated = [...held].filter(([, n]) => n >= maxHeldPerUrl).map(([url]) => url);
@@ -133,7 +226,7 @@ export class DeliveryWorker {
       const overflow: string[] = [];
       for (const delivery of claimed) {
         const n = held.get(delivery.hookUrl) ?? 0;
-        if (n >= maxHeldPerUrl || this.stopping) {
+        if (n >= maxHeldPerUrl || !this.active) {
           overflow.push(delivery.id);
         } else {
           held.set(delivery.hookUrl, n + 1);
@@ -153,7 +246,7 @@ export class DeliveryWorker {
   /** Starts ready deliveries while slots are free and their hook URL is under its limit. */
   private launchReady(): void {
     const { concurrency, concurrencyPerUrl } = this.options.config;
-    for (let i = 0; i < this.ready.length && this.inFlight < concurrency && !this.stopping;) {
+    for (let i = 0; i < this.ready.length && this.inFlight < concurrency && this.active;) {
       const delivery = this.ready[i]!;
       if ((this.perUrl.get(delivery.hookUrl) ?? 0) < concurrencyPerUrl) {
         this.ready.splice(i, 1);
