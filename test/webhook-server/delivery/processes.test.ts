@@ -6,9 +6,9 @@ import { openStorage, type Storage } from '../../../webhook-server/src/db/databa
 import { migrate } from '../../../webhook-server/src/db/migrate';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
-import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
 import { spawnCli, type CliProcess } from '../../support/child';
+import { recordEvents } from '../../support/events';
 import { freshStorage, type TestStorage } from '../../support/engines';
 import { Receiver } from '../../support/receiver';
 import { waitFor } from '../../support/waitFor';
@@ -41,20 +41,6 @@ async function prepare(
     triggerName: 'account_updated',
   });
   return { eventIds: await recordEvents(storage, account.id, count), accountId: account.id };
-}
-
-async function recordEvents(storage: Storage, accountId: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const event = await recordEvent(storage.db, systemClock, {
-      accountId,
-      campaignId: null,
-      triggerName: 'account_updated',
-      data: { n: i },
-    });
-    ids.push(event.id);
-  }
-  return ids;
 }
 
 const receivedIds = (receiver: Receiver) => receiver.requests.map((r) => String(r.headers['webhook-id']));

@@ -1,3 +1,4 @@
+import { recordEvents } from '../../support/events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,6 @@ import { DeliveryWorker } from '../../../webhook-server/src/delivery/worker';
 import { WORKER_LOCK_HELD_MESSAGE } from '../../../webhook-server/src/delivery/workerLock';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
-import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
 import { startServer } from '../../../webhook-server/src/server';
 import { Receiver } from '../../support/receiver';
@@ -53,20 +53,6 @@ describe('the delivery worker lock on sqlite', () => {
     });
     workers.push(created);
     return created;
-  }
-
-  async function recordEvents(storage: Storage, count: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i += 1) {
-      const event = await recordEvent(storage.db, systemClock, {
-        accountId,
-        campaignId: null,
-        triggerName: 'account_updated',
-        data: { n: i },
-      });
-      ids.push(event.id);
-    }
-    return ids;
   }
 
   const receivedIds = () => new Set(receiver.requests.map((r) => String(r.headers['webhook-id'])));
@@ -113,7 +99,7 @@ describe('the delivery worker lock on sqlite', () => {
     workers.pop();
 
     const storage = storages[0]!;
-    const eventIds = await recordEvents(storage, 20);
+    const eventIds = await recordEvents(storage, accountId, 20);
     first.wake();
     await waitFor('every delivery to be recorded', () => allDelivered(storage));
     expect(receiver.requests).toHaveLength(20);
@@ -132,7 +118,7 @@ describe('the delivery worker lock on sqlite', () => {
   test('when the holder dies without releasing, then a waiting worker takes over after the stale threshold and resends what was in flight', async () => {
     const storage = storages[0]!;
     // The "dead" worker: it claimed 5 deliveries (its attempts never answered) and its heartbeat stopped.
-    const eventIds = await recordEvents(storage, 5);
+    const eventIds = await recordEvents(storage, accountId, 5);
     const heartbeatAt = new Date().toISOString();
     await storage.db
       .insertInto('delivery_worker_lock')
@@ -165,7 +151,7 @@ describe('the delivery worker lock on sqlite', () => {
     await lockLost;
     expect(holder.active).toBe(false);
 
-    await recordEvents(storage, 1);
+    await recordEvents(storage, accountId, 1);
     holder.wake();
     await holder.stop();
     const delivery = await storage.db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
@@ -183,7 +169,7 @@ describe('the delivery worker lock on sqlite', () => {
     await holder.start();
     const storage = storages[0]!;
     await storage.db.updateTable('delivery_worker_lock').set({ owner: 'other-worker' }).execute();
-    await recordEvents(storage, 3);
+    await recordEvents(storage, accountId, 3);
     holder.wake();
     await lockLost;
     expect(holder.active).toBe(false);
@@ -219,7 +205,7 @@ describe('the delivery worker lock on sqlite', () => {
 
       await other.stop();
       const storage = storages[0]!;
-      const eventIds = await recordEvents(storage, 3);
+      const eventIds = await recordEvents(storage, accountId, 3);
       await waitFor(
         'the server worker to take the lock over',
         async () => server.deliveryWorker?.active,
