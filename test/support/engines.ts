@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { openStorage, type Engine, type Storage } from '../../webhook-server/src/db/database';
 import { migrate } from '../../webhook-server/src/db/migrate';
 
@@ -24,7 +27,10 @@ export interface TestStorage {
   destroy(): Promise<void>;
 }
 
-/** A fresh, migrated database: an in-memory SQLite, or a throwaway PostgreSQL schema. */
+/**
+ * A fresh, migrated database: a SQLite file in a temporary directory (as the server runs it: WAL,
+ * and the delivery worker's own connection in its database thread), or a throwaway PostgreSQL schema.
+ */
 export async function freshStorage(engine: Engine): Promise<TestStorage> {
   if (engine === 'postgres') {
     if (!postgresUrl) throw new Error('TEST_DATABASE_URL is required for PostgreSQL tests');
@@ -39,7 +45,16 @@ export async function freshStorage(engine: Engine): Promise<TestStorage> {
       destroy: () => storage.close(),
     };
   }
-  const storage = openStorage('sqlite::memory:');
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-test-'));
+  const databaseUrl = `sqlite:${path.join(dir, 'atlas.sqlite')}`;
+  const storage = openStorage(databaseUrl);
   await migrate(storage);
-  return { storage, databaseUrl: 'sqlite::memory:', destroy: () => storage.close() };
+  return {
+    storage,
+    databaseUrl,
+    destroy: async () => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

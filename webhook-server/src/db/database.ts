@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+} from 'kysely';
 import pg from 'pg';
+import { configureConnection } from '../delivery/sqliteDelivery';
 import type { Database } from './schema';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -18,6 +26,8 @@ export interface Storage {
    * Kysely's single-connection lock, so a raw statement never runs inside another caller's transaction.
    */
   sqlite?: SQLite.Database;
+  /** SQLite only: the database file's absolute path (undefined in memory), for connections of other threads. */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -46,14 +56,34 @@ export function openStorage(databaseUrl: string, options: StorageOptions = {}): 
     const file = databaseUrl.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, engine: 'sqlite', sqlite, close: () => db.destroy() };
+    configureConnection(sqlite);
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
+    const sqliteFile = file === ':memory:' || file === '' ? undefined : path.resolve(file);
+    return { db, engine: 'sqlite', sqlite, sqliteFile, close: () => db.destroy() };
   }
   throw new Error(
     'DATABASE_URL must start with postgres://, postgresql:// or sqlite: (for example sqlite:./data/atlas.sqlite)',
   );
+}
+
+/**
+ * Kysely's SQLite transactions, but BEGIN IMMEDIATE: the write lock is taken at the start. Another
+ * connection writes to the same file (the delivery thread, a CLI, a worker process), and a deferred
+ * transaction that read before that connection's commit fails with SQLITE_BUSY when it then writes;
+ * an immediate one waits for the lock (busy_timeout) instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SQLite.Database) {
+    super({ database });
+  }
+
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }

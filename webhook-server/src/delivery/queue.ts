@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
 import { newId } from '../domain/ids';
 import type { AttemptOutcome } from './retryPolicy';
-import { SqliteDeliveryStatements } from './sqliteQueue';
+import { sqliteDeliveryPath, type SqliteDeliveryPath } from './sqliteQueue';
 
 /** A delivery a worker has claimed, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -40,7 +40,7 @@ export interface FinishedAttempt {
  */
 export class DeliveryQueue {
   /** SQLite's hot statements, prepared once; PostgreSQL goes through Kysely. */
-  private readonly sqlite: SqliteDeliveryStatements | undefined;
+  private readonly sqlite: SqliteDeliveryPath | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -51,7 +51,23 @@ export class DeliveryQueue {
   ) {
     this.sqlite =
       storage.sqlite &&
-      new SqliteDeliveryStatements(storage.db, storage.sqlite, workerId, options.requireLock ?? false);
+      sqliteDeliveryPath(
+        storage.db,
+        storage.sqlite,
+        storage.sqliteFile,
+        workerId,
+        options.requireLock ?? false,
+      );
+  }
+
+  /** Starts the SQLite delivery thread, if this database uses one. */
+  open(): Promise<void> {
+    return this.sqlite?.open() ?? Promise.resolve();
+  }
+
+  /** Stops the SQLite delivery thread, if one was started. */
+  close(): Promise<void> {
+    return this.sqlite?.close() ?? Promise.resolve();
   }
 
   async claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {

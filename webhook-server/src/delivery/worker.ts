@@ -147,6 +147,7 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     while (this.flushing || this.finished.length) await this.flush();
     await this.sender.close();
+    await this.queue.close();
     // Heartbeats go on until in-flight results are recorded, so no other worker takes over meanwhile.
     clearInterval(this.heartbeatTimer);
     await this.beating;
@@ -157,6 +158,7 @@ export class DeliveryWorker {
   /** The previous holder stopped or missed heartbeats past the stale threshold: its claims are void. */
   private async tookLock(): Promise<void> {
     await this.queue.releaseStaleClaims();
+    await this.queue.open();
     this.holding = true;
   }
 
@@ -260,20 +262,21 @@ export class DeliveryWorker {
   private launch(delivery: ClaimedDelivery): void {
     this.inFlight += 1;
     this.perUrl.set(delivery.hookUrl, (this.perUrl.get(delivery.hookUrl) ?? 0) + 1);
-    void this.attempt(delivery)
-      .catch((err: unknown) =>
-        this.options.logger.error({ err, delivery: delivery.id }, 'delivery attempt failed'),
-      )
-      .finally(() => {
-        this.inFlight -= 1;
-        const left = (this.perUrl.get(delivery.hookUrl) ?? 1) - 1;
-        if (left > 0) this.perUrl.set(delivery.hookUrl, left);
-        else this.perUrl.delete(delivery.hookUrl);
-        if (this.inFlight === 0) this.idle?.();
-        this.launchReady();
-        const room = 2 * this.options.config.concurrency - this.inFlight - this.ready.length;
-        if (room >= this.claimBatch()) this.wake();
-      });
+    const settled = () => {
+      this.inFlight -= 1;
+      const left = (this.perUrl.get(delivery.hookUrl) ?? 1) - 1;
+      if (left > 0) this.perUrl.set(delivery.hookUrl, left);
+      else this.perUrl.delete(delivery.hookUrl);
+      if (this.inFlight === 0) this.idle?.();
+      this.launchReady();
+      const room = 2 * this.options.config.concurrency - this.inFlight - this.ready.length;
+      if (room >= this.claimBatch()) this.wake();
+    };
+    // One handler for both outcomes: a promise less per attempt than .catch().finally().
+    this.attempt(delivery).then(settled, (err: unknown) => {
+      this.options.logger.error({ err, delivery: delivery.id }, 'delivery attempt failed');
+      settled();
+    });
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {

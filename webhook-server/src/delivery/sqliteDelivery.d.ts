@@ -1,0 +1,34 @@
+import type SQLite from 'better-sqlite3';
+
+/** A due delivery as the claim reads it. */
+export interface ClaimedRow {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  hook_url: string;
+  attempt_count: number;
+  payload: string;
+  secret: string | null;
+}
+
+/** A successful attempt to record: one attempt row, and the delivery closed. */
+export interface DeliveredAttempt {
+  deliveryId: string;
+  startedAt: string;
+  durationMs: number;
+  statusCode: number | null;
+}
+
+export interface DeliveryStatements {
+  /** Throws an error named WorkerLockLostError when requireLock and another worker holds the lock. */
+  claim(lockedUntil: string, now: string, skipHookUrlsJson: string, limit: number): ClaimedRow[];
+  delivered(attempts: DeliveredAttempt[], updatedAt: string): void;
+}
+
+export function configureConnection(sqlite: SQLite.Database): void;
+
+export function prepareDeliveryStatements(
+  sqlite: SQLite.Database,
+  workerId: string,
+  requireLock: boolean,
+): DeliveryStatements;
