@@ -17,7 +17,7 @@ import { recordEvent } from '../webhook-server/src/domain/events';
 import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 10000);
+const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -147,7 +147,15 @@ async function untilDelivered(storage: Storage, total: number): Promise<void> {
   if (Number(row.n) < total) throw new Error(`only ${row.n} of ${total} deliveries were delivered`);
 }
 
-async function durableRate(dir: string, url: string, total: number, round: number): Promise<number> {
+type Timed = (part: () => Promise<number>) => Promise<number>;
+
+async function durableRate(
+  dir: string,
+  url: string,
+  total: number,
+  round: number,
+  timed: Timed = (part) => part(),
+): Promise<number> {
   const storage = await openBenchStorage(dir, `throughput${round}`);
   const accountId = await subscribedAccount(storage, url);
   for (let i = 0; i < total; i += 1) {
@@ -158,14 +166,48 @@ async function durableRate(dir: string, url: string, total: number, round: numbe
       data: SAMPLE_DATA,
     });
   }
-  const started = performance.now();
   const w = worker(storage);
+  // Timed from start() returning: on SQLite it first brings up the worker's database thread
+  // (~100 ms, once per process), then sends its first claim (which this timing includes).
   await w.start();
-  await untilDelivered(storage, total);
-  const rate = total / ((performance.now() - started) / 1000);
+  const rate = await timed(async () => {
+    const started = performance.now();
+    await untilDelivered(storage, total);
+    return total / ((performance.now() - started) / 1000);
+  });
   await w.stop();
   await closeBenchStorage(storage);
   return rate;
+}
+
+interface CpuPerRequest {
+  bench: number;
+  receiver: number;
+}
+
+/** Runs the timed part of a rate round and records the CPU time per request here and in the receiver. */
+async function measureCpu(
+  receiver: ChildProcess,
+  into: CpuPerRequest[],
+  round: () => Promise<number>,
+): Promise<number> {
+  const receiverBefore = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
+  const before = process.cpuUsage();
+  const rate = await round();
+  const used = process.cpuUsage(before);
+  const receiverAfter = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
+  into.push({
+    bench: (used.user + used.system) / THROUGHPUT_EVENTS,
+    receiver: (receiverAfter.cpuMicros - receiverBefore.cpuMicros) / THROUGHPUT_EVENTS,
+  });
+  return rate;
+}
+
+function medianCpu(values: CpuPerRequest[]): CpuPerRequest {
+  return {
+    bench: Math.round(median(values.map((v) => v.bench))),
+    receiver: Math.round(median(values.map((v) => v.receiver))),
+  };
 }
 
 function median(values: number[]): number {
@@ -230,9 +272,12 @@ async function main(): Promise<void> {
     // Loopback rates on a small machine are noisy: alternate the two measurements and take medians.
     const raws: number[] = [];
     const durables: number[] = [];
+    const cpu = { raw: [] as CpuPerRequest[], durable: [] as CpuPerRequest[] };
     for (let round = 0; round < ROUNDS; round += 1) {
-      raws.push(await rawRate(url, THROUGHPUT_EVENTS));
-      durables.push(await durableRate(dir, url, THROUGHPUT_EVENTS, round));
+      raws.push(await measureCpu(child, cpu.raw, () => rawRate(url, THROUGHPUT_EVENTS)));
+      durables.push(
+        await durableRate(dir, url, THROUGHPUT_EVENTS, round, (part) => measureCpu(child, cpu.durable, part)),
+      );
     }
     const raw = median(raws);
     const durable = median(durables);
@@ -248,6 +293,9 @@ async function main(): Promise<void> {
       rawPostsPerSecond: Math.round(raw),
       durableDeliveriesPerSecond: Math.round(durable),
       ratio: Math.round((durable / raw) * 100) / 100,
+      // CPU time per request (µs, medians): this process (all its threads) and the receiver's.
+      rawCpuMicrosPerPost: medianCpu(cpu.raw),
+      durableCpuMicrosPerDelivery: medianCpu(cpu.durable),
       offeredEventsPerSecond: latency.offered,
       latencyEvents: sorted.length,
       latencyP50Ms: percentile(sorted, 50),

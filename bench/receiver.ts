@@ -30,6 +30,9 @@ process.on('message', (message: string) => {
     count = 0;
     recording = true;
     process.send?.({ reset: true });
+  } else if (message === 'cpu') {
+    const usage = process.cpuUsage();
+    process.send?.({ cpuMicros: usage.user + usage.system });
   } else if (message === 'stats') {
     process.send?.({ count, latencies });
   }
