@@ -124,6 +124,21 @@ describe('SQLite delivery thread', () => {
     expect(getPriority()).toBe(before);
   });
 
+  test('when the database thread dies, then the next claim starts a new one', async () => {
+    await recordEvents(store.storage, accountId, 4);
+    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    try {
+      expect(await queue.claim(2, 60_000, [])).toHaveLength(2);
+      // What a crash of the thread looks like from the queue's side.
+      const thread = (queue as unknown as { sqlite: { thread: { terminate(): Promise<number> } } }).sqlite
+        .thread;
+      await thread.terminate();
+      expect(await queue.claim(10, 60_000, [])).toHaveLength(2);
+    } finally {
+      await queue.close();
+    }
+  });
+
   test('when the worker stops, then its thread is gone and the database file can be reopened and written', async () => {
     await startWorker();
     await recordEvents(store.storage, accountId, 20);

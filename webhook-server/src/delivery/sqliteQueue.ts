@@ -102,7 +102,7 @@ class ThreadPath implements SqliteDeliveryPath {
   private thread: Worker | undefined;
   private readonly pending = new Map<
     number,
-    { resolve: (value: unknown) => void; reject: (err: Error) => void }
+    { thread: Worker; resolve: (value: unknown) => void; reject: (err: Error) => void }
   >();
   private nextId = 0;
   private readonly outbox: Array<Record<string, unknown>> = [];
@@ -163,7 +163,7 @@ class ThreadPath implements SqliteDeliveryPath {
     // The thread keeps the process alive only while a call is waiting on it.
     if (this.pending.size === 0) thread.ref();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { thread, resolve, reject });
       this.outbox.push({ id, ...message });
       if (!canWait) this.send();
       else this.sendTimer ??= setTimeout(() => this.send(), RECORD_DELAY_MS);
@@ -202,8 +202,12 @@ class ThreadPath implements SqliteDeliveryPath {
         clearTimeout(this.sendTimer);
         this.sendTimer = undefined;
       }
-      for (const call of this.pending.values()) call.reject(err);
-      this.pending.clear();
+      // Only this thread's calls: after an 'error', its 'exit' may come when a new thread has calls.
+      for (const [id, call] of this.pending) {
+        if (call.thread !== thread) continue;
+        this.pending.delete(id);
+        call.reject(err);
+      }
     };
     thread.on('error', fail);
     thread.on('exit', (code) => fail(new Error(`the delivery database thread exited (code ${code})`)));
