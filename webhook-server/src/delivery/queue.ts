@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
 import { newId } from '../domain/ids';
 import type { AttemptOutcome } from './retryPolicy';
-import { sqliteDeliveryPath, type SqliteDeliveryPath } from './sqliteQueue';
+import { sqliteDeliveryPath, toClaimed, type SqliteDeliveryPath } from './sqliteQueue';
 
 /** A delivery a worker has claimed, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -113,15 +113,7 @@ export class DeliveryQueue {
       )
       .orderBy('d.next_attempt_at')
       .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      subscriptionId: row.subscription_id,
-      eventId: row.event_id,
-      hookUrl: row.hook_url,
-      attemptCount: row.attempt_count,
-      payload: row.payload,
-      secret: row.secret ?? undefined,
-    }));
+    return rows.map(toClaimed);
   }
 
   /** Gives claims back untouched (more than a hook URL may take at once). */

@@ -111,14 +111,16 @@ function serveThread() {
   const records = [];
   let closing = false;
 
+  const replyError = (id, err) =>
+    parentPort.postMessage({
+      id,
+      error: { name: err && err.name, message: err && err.message, code: err && err.code },
+    });
   const reply = (id, run) => {
     try {
       parentPort.postMessage({ id, result: run() });
     } catch (err) {
-      parentPort.postMessage({
-        id,
-        error: { name: err && err.name, message: err && err.message, code: err && err.code },
-      });
+      replyError(id, err);
     }
   };
   const take = (message) => {
@@ -143,20 +145,18 @@ function serveThread() {
         );
         continue;
       }
+      // The caller hears once: after its last chunk, or at its first failure (the rest is dropped;
+      // those deliveries keep their claims, which expire, and are sent again).
       const record = records[0];
       const chunk = record.attempts.splice(0, DELIVERED_CHUNK);
-      if (record.attempts.length === 0) records.shift();
-      // The caller hears once, after its last chunk (or at its first failure).
-      if (record.failed) continue;
       try {
         statements.delivered(chunk, record.updatedAt);
-        if (record.attempts.length === 0) parentPort.postMessage({ id: record.id });
+        if (record.attempts.length > 0) continue;
+        records.shift();
+        parentPort.postMessage({ id: record.id });
       } catch (err) {
-        record.failed = true;
-        parentPort.postMessage({
-          id: record.id,
-          error: { name: err && err.name, message: err && err.message, code: err && err.code },
-        });
+        records.shift();
+        replyError(record.id, err);
       }
     }
     if (closing) {

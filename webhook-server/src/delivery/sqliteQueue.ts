@@ -222,7 +222,8 @@ function asDeliveryError(error: ThreadError): Error {
   return Object.assign(new Error(error.message ?? 'delivery database error'), { code: error.code });
 }
 
-function toClaimed(row: ClaimedRow): ClaimedDelivery {
+/** A claimed row (SQLite's statement or PostgreSQL's Kysely select) as the worker uses it. */
+export function toClaimed(row: ClaimedRow): ClaimedDelivery {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
