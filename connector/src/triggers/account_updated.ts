@@ -1,4 +1,5 @@
 import type { AccountUpdatedEvent } from '../../../schemas/generated/types';
+import { accountDetailFields } from '../account-output-fields';
 import { eventExamples } from '../examples';
 import { envelopeOutput, envelopeOutputFields, hookTrigger } from './hook-trigger';
 
@@ -31,12 +32,7 @@ const hook = hookTrigger({
   sampleEvent: eventExamples.account_updated,
   outputFields: [
     ...envelopeOutputFields,
-    { key: 'companyName', label: 'Company Name', type: 'string' },
-    { key: 'adminName', label: 'Admin Name', type: 'string' },
-    { key: 'adminEmail', label: 'Admin Email', type: 'string' },
-    { key: 'profilePictureUrl', label: 'Profile Picture URL', type: 'string' },
-    { key: 'planId', label: 'Plan ID', type: 'string' },
-    { key: 'planName', label: 'Plan', type: 'string' },
+    ...accountDetailFields,
     { key: 'accountCreatedAt', label: 'Account Created At', type: 'datetime' },
     { key: 'updatedAt', label: 'Account Updated At', type: 'datetime' },
     { key: 'changedFields', label: 'Changed Fields', type: 'string', list: true },

@@ -1,5 +1,6 @@
 import type { CallStartedEvent } from '../../../schemas/generated/types';
 import { eventExamples } from '../examples';
+import { callOutputFields } from './call-output-fields';
 import { campaignFilter, campaignFilterFields } from './campaign-filter';
 import { envelopeOutput, envelopeOutputFields, hookTrigger } from './hook-trigger';
 
@@ -18,10 +19,7 @@ const hook = hookTrigger({
   sampleEvent: eventExamples.call_started,
   outputFields: [
     ...envelopeOutputFields,
-    { key: 'callId', label: 'Call ID', type: 'string' },
-    { key: 'campaignId', label: 'Campaign ID', type: 'string' },
-    { key: 'phoneNumber', label: 'Phone Number', type: 'string' },
-    { key: 'customerName', label: 'Customer Name', type: 'string' },
+    ...callOutputFields,
     { key: 'startedAt', label: 'Started At', type: 'datetime' },
   ],
 });
