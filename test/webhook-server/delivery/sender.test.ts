@@ -31,6 +31,35 @@ describe('HookSender', () => {
     ]);
   });
 
+  test('when the attempt comes with recent presigned headers, then they are sent as they are', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000) - 5);
+    const body = '[{"id":"evt_8"}]';
+    const signature = new Webhook(SECRET).sign('evt_8', new Date(Number(timestamp) * 1000), body);
+    await sender.send(`${receiver.url}/hook`, SECRET, 'evt_8', body, { timestamp, signature });
+    const [request] = receiver.requests;
+    expect(request!.headers).toMatchObject({
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signature,
+    });
+    expect(new Webhook(SECRET).verify(request!.body, request!.headers as Record<string, string>)).toEqual([
+      { id: 'evt_8' },
+    ]);
+  });
+
+  test('when presigned headers are older than 30 s, then the attempt is signed again with the time of sending', async () => {
+    const stale = String(Math.floor(Date.now() / 1000) - 120);
+    const body = '[{"id":"evt_9"}]';
+    const signature = new Webhook(SECRET).sign('evt_9', new Date(Number(stale) * 1000), body);
+    await sender.send(`${receiver.url}/hook`, SECRET, 'evt_9', body, { timestamp: stale, signature });
+    const [request] = receiver.requests;
+    const sentAt = Number(request!.headers['webhook-timestamp']);
+    expect(Math.abs(sentAt - Date.now() / 1000)).toBeLessThan(5);
+    expect(request!.headers['webhook-signature']).not.toBe(signature);
+    expect(new Webhook(SECRET).verify(request!.body, request!.headers as Record<string, string>)).toEqual([
+      { id: 'evt_9' },
+    ]);
+  });
+
   test('when the receiver answers 2xx but its body outlasts the timeout, then the status stands', async () => {
     receiver.reply((res) => {
       res.writeHead(202, { 'content-type': 'text/plain' });

@@ -1,9 +1,11 @@
 import { getPriority } from 'node:os';
 import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { openStorage } from '../../../webhook-server/src/db/database';
 import { migrate } from '../../../webhook-server/src/db/migrate';
 import { loadDeliveryConfig } from '../../../webhook-server/src/delivery/config';
 import { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
+import { deliveryBody } from '../../../webhook-server/src/delivery/signer';
 import { DeliveryWorker } from '../../../webhook-server/src/delivery/worker';
 import { inTransaction } from '../../../webhook-server/src/domain/db';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
@@ -20,6 +22,7 @@ describe('SQLite delivery thread', () => {
   let store: TestStorage;
   let receiver: Receiver;
   let accountId: string;
+  let secret: string;
   let worker: DeliveryWorker | undefined;
 
   beforeEach(async () => {
@@ -33,10 +36,11 @@ describe('SQLite delivery thread', () => {
       planId: 'pro',
     });
     accountId = account.id;
-    await subscribe(store.storage.db, systemClock, accountId, {
+    const { subscription } = await subscribe(store.storage.db, systemClock, accountId, {
       hookUrl: `${receiver.url}/hook`,
       triggerName: 'account_updated',
     });
+    secret = subscription.secret!;
   });
   afterEach(async () => {
     await worker?.stop();
@@ -80,6 +84,11 @@ describe('SQLite delivery thread', () => {
     const sent = receiver.requests.map((r) => r.headers['webhook-id']);
     expect(sent).toHaveLength(300);
     expect(new Set(sent)).toEqual(new Set(eventIds));
+    // Signed in the thread when claimed: each verifies with standardwebhooks as sent.
+    const webhook = new Webhook(secret);
+    for (const request of receiver.requests) {
+      expect(() => webhook.verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+    }
     const attempts = await store.storage.db
       .selectFrom('delivery_attempts')
       .select(['id', 'delivery_id', 'status_code', 'outcome'])
@@ -122,6 +131,31 @@ describe('SQLite delivery thread', () => {
     await recordEvents(store.storage, accountId, 5);
     await waitFor('5 delivered', async () => (await delivered()) === 5);
     expect(getPriority()).toBe(before);
+  });
+
+  test('when the thread claims deliveries, then they come signed for the body the worker sends', async () => {
+    const eventIds = await recordEvents(store.storage, accountId, 3);
+    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    try {
+      const claimed = await queue.claim(10, 60_000, []);
+      expect(claimed.map((d) => d.eventId).sort()).toEqual([...eventIds].sort());
+      for (const delivery of claimed) {
+        expect(delivery.signed).toEqual({
+          timestamp: expect.stringMatching(/^\d+$/),
+          signature: expect.any(String),
+        });
+        const headers = {
+          'webhook-id': delivery.eventId,
+          'webhook-timestamp': delivery.signed!.timestamp,
+          'webhook-signature': delivery.signed!.signature,
+        };
+        expect(new Webhook(secret).verify(deliveryBody(delivery.payload), headers)).toEqual([
+          JSON.parse(delivery.payload),
+        ]);
+      }
+    } finally {
+      await queue.close();
+    }
   });
 
   test('when the database thread dies, then the next claim starts a new one', async () => {

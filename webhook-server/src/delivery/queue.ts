@@ -5,6 +5,7 @@ import { inTransaction, type Db } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
 import { newId } from '../domain/ids';
 import type { AttemptOutcome } from './retryPolicy';
+import type { Presigned } from './sender';
 import { sqliteDeliveryPath, toClaimed, type SqliteDeliveryPath } from './sqliteQueue';
 
 /** A delivery a worker has claimed, with what it needs to send it. */
@@ -18,6 +19,8 @@ export interface ClaimedDelivery {
   payload: string;
   /** undefined when the subscription was removed after the delivery was queued. */
   secret: string | undefined;
+  /** Signed when claimed (SQLite's delivery thread does), for the body deliveryBody(payload). */
+  signed?: Presigned;
 }
 
 export interface FinishedAttempt {

@@ -1,6 +1,18 @@
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { assertPublicLiteral, publicOnlyLookup } from './hookTarget';
-import { WebhookSigner } from './signer';
+import { WebhookSigner, webhookTimestamp } from './signer';
+
+/** Standard Webhooks headers computed before the attempt, for the same secret, message id and body. */
+export interface Presigned {
+  timestamp: string;
+  signature: string;
+}
+
+/**
+ * How old a presigned timestamp may be when sent: receivers accept five minutes (standardwebhooks'
+ * tolerance), and an older one is signed again anyway, so each attempt carries a recent time.
+ */
+const PRESIGNED_MAX_AGE_S = 30;
 
 export interface AttemptResult {
   statusCode?: number;
@@ -17,6 +29,13 @@ export interface SenderOptions {
 }
 
 const MAX_ERROR_LENGTH = 300;
+const MAX_CACHED_TARGETS = 10_000;
+
+/** Where undici sends a hook URL's requests. */
+interface Target {
+  origin: string;
+  path: string;
+}
 const RESPONSE_BODY_LIMIT = 64 * 1024;
 
 /**
@@ -27,6 +46,8 @@ const RESPONSE_BODY_LIMIT = 64 * 1024;
 export class HookSender {
   private readonly agent: Agent;
   private readonly signer = new WebhookSigner();
+  /** Parsed hook URLs: most attempts go to URLs sent to before. */
+  private readonly targets = new Map<string, Target>();
 
   constructor(private readonly options: SenderOptions) {
     const connectTimeout = Math.min(options.timeoutMs, 10_000);
@@ -51,15 +72,30 @@ export class HookSender {
     });
   }
 
-  /** POSTs body to hookUrl with Standard Webhooks headers; never throws. */
-  send(hookUrl: string, secret: string, messageId: string, body: string): Promise<AttemptResult> {
+  /**
+   * POSTs body to hookUrl with Standard Webhooks headers; never throws. `presigned` headers, when
+   * given and recent, are sent as they are; otherwise the body is signed now.
+   */
+  send(
+    hookUrl: string,
+    secret: string,
+    messageId: string,
+    body: string,
+    presigned?: Presigned,
+  ): Promise<AttemptResult> {
     // The timestamp is real time whatever the domain clock says: receivers check it against theirs.
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    let url: URL;
+    let timestamp = webhookTimestamp();
+    let target: Target;
     let signature: string;
     try {
-      url = new URL(hookUrl);
-      signature = this.signer.sign(secret, messageId, timestamp, body);
+      target = this.target(hookUrl);
+      const age = Number(timestamp) - Number(presigned?.timestamp);
+      if (presigned && age >= 0 && age <= PRESIGNED_MAX_AGE_S) {
+        timestamp = presigned.timestamp;
+        signature = presigned.signature;
+      } else {
+        signature = this.signer.sign(secret, messageId, timestamp, body);
+      }
     } catch (err) {
       return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
     }
@@ -68,8 +104,8 @@ export class HookSender {
       try {
         this.agent.dispatch(
           {
-            origin: url.origin,
-            path: url.pathname + url.search,
+            origin: target.origin,
+            path: target.path,
             method: 'POST',
             body,
             headers: [
@@ -97,6 +133,17 @@ export class HookSender {
 
   close(): Promise<void> {
     return this.agent.close();
+  }
+
+  private target(hookUrl: string): Target {
+    let target = this.targets.get(hookUrl);
+    if (!target) {
+      const url = new URL(hookUrl);
+      target = { origin: url.origin, path: url.pathname + url.search };
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      this.targets.set(hookUrl, target);
+    }
+    return target;
   }
 }
 

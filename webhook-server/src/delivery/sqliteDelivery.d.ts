@@ -9,6 +9,9 @@ export interface ClaimedRow {
   attempt_count: number;
   payload: string;
   secret: string | null;
+  /** Signed when claimed (with secret): the webhook-timestamp and webhook-signature to send. */
+  webhook_timestamp?: string;
+  webhook_signature?: string;
 }
 
 /** A successful attempt to record: one attempt row, and the delivery closed. */
@@ -20,7 +23,10 @@ export interface DeliveredAttempt {
 }
 
 export interface DeliveryStatements {
-  /** Throws an error named WorkerLockLostError when requireLock and another worker holds the lock. */
+  /**
+   * Claims due deliveries and signs them. Throws an error named WorkerLockLostError when
+   * requireLock and another worker holds the lock.
+   */
   claim(lockedUntil: string, now: string, skipHookUrlsJson: string, limit: number): ClaimedRow[];
   delivered(attempts: DeliveredAttempt[], updatedAt: string): void;
 }

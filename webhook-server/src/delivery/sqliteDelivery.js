@@ -6,6 +6,7 @@
 // Types are in sqliteDelivery.d.ts.
 const { monotonicFactory } = require('ulidx');
 const { isMainThread, parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
+const { WebhookSigner, deliveryBody, webhookTimestamp } = require('./signer');
 
 /** The pragmas every connection to an Atlas SQLite file uses. */
 function configureConnection(sqlite) {
@@ -47,7 +48,7 @@ function prepareDeliveryStatements(sqlite, workerId, requireLock) {
     : undefined;
   // IMMEDIATE: the write lock is taken before the select, so no other connection's commit can
   // come between what this transaction read and what it writes.
-  const claim = sqlite.transaction((lockedUntil, now, skipHookUrls, limit) => {
+  const claimRows = sqlite.transaction((lockedUntil, now, skipHookUrls, limit) => {
     if (lockOwner && lockOwner.get() !== workerId) {
       throw Object.assign(new Error('this delivery worker no longer holds the SQLite worker lock'), {
         name: 'WorkerLockLostError',
@@ -57,6 +58,24 @@ function prepareDeliveryStatements(sqlite, workerId, requireLock) {
     for (const row of rows) lock.run(lockedUntil, workerId, row.id);
     return rows;
   }).immediate;
+  // Claimed deliveries come signed (after the transaction, which holds the write lock): in the
+  // delivery database thread, so the HTTP thread need not (a tenth of its time). An attempt made
+  // later than the signature's timestamp allows is signed again by the sender.
+  const signer = new WebhookSigner();
+  const claim = (lockedUntil, now, skipHookUrls, limit) => {
+    const rows = claimRows(lockedUntil, now, skipHookUrls, limit);
+    const timestamp = webhookTimestamp();
+    for (const row of rows) {
+      if (row.secret == null) continue;
+      try {
+        row.webhook_signature = signer.sign(row.secret, row.event_id, timestamp, deliveryBody(row.payload));
+        row.webhook_timestamp = timestamp;
+      } catch {
+        // A secret that cannot sign: left to the sender, whose attempt then records why.
+      }
+    }
+    return rows;
+  };
   const delivered = sqlite.transaction((attempts, updatedAt) => {
     for (const a of attempts) {
       insertAttempt.run(
