@@ -4,8 +4,8 @@
 // entry of the delivery database thread (see sqliteQueue.ts), and a worker thread loads this file
 // as it is, from the TypeScript sources (tests, tsx) as from dist/ (`npm run build` copies it).
 // Types are in sqliteDelivery.d.ts.
-const { monotonicFactory } = require('ulidx');
 const { isMainThread, parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
+const { ulidFactory } = require('../domain/ulid');
 const { WebhookSigner, deliveryBody, webhookTimestamp } = require('./signer');
 
 /** The pragmas every connection to an Atlas SQLite file uses. */
@@ -18,7 +18,7 @@ function configureConnection(sqlite) {
 
 function prepareDeliveryStatements(sqlite, workerId, requireLock) {
   // Attempt ids as newId('att') makes them (domain/ids.ts): sortable, newer after older.
-  const ulid = monotonicFactory();
+  const ulid = ulidFactory();
   // A select and an update by primary key per row take half the time of one
   // UPDATE … WHERE id IN (…) RETURNING; the transaction makes the pair atomic. The skip list is a
   // JSON array so one prepared statement serves any length.

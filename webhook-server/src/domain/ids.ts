@@ -1,6 +1,6 @@
-import { monotonicFactory } from 'ulidx';
+import { ulidFactory } from './ulid';
 
-const ulid = monotonicFactory();
+const ulid = ulidFactory();
 
 /** Sortable ids (ULID) with a type prefix: newer ids sort after older ones, which cursors rely on. */
 export function newId(
