@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createBillingGateway } from './billing/createGateway';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
+import { startCheckpointer } from './db/checkpointer';
 import { openStorage, type Storage } from './db/database';
 import { migrate } from './db/migrate';
 import { DeliveryMetrics } from './delivery/metrics';
@@ -44,6 +45,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ownsStorage = !options.storage;
   const storage = options.storage ?? openStorage(config.databaseUrl);
   await migrate(storage);
+  const checkpointer = startCheckpointer(storage, logger);
   const metrics = new Registry();
   const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
   const context: AppContext = {
@@ -57,8 +59,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const app = buildApp(context);
 
-  const server: Server = await new Promise((resolve, reject) => {
+  const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host ?? '::', (err?: Error) => (err ? reject(err) : resolve(s)));
+  }).catch(async (err: unknown) => {
+    await checkpointer?.stop();
+    if (ownsStorage) await storage.close();
+    throw err;
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
@@ -104,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
       await deliveryWorker?.stop();
+      await checkpointer?.stop();
       if (ownsStorage) await storage.close();
     })());
   return { url, port, context, deliveryWorker, close };

@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import { startCheckpointer } from './db/checkpointer';
 import { openStorage } from './db/database';
 import { migrate } from './db/migrate';
 import { DeliveryWorker } from './delivery/worker';
@@ -19,9 +20,11 @@ export async function workForever(config: Config): Promise<void> {
     // A worker that lost the SQLite lock exits so its supervisor restarts it as the standby it now is.
     onLockLost: () => stop('lock lost', 1),
   });
+  const checkpointer = startCheckpointer(storage, logger);
   try {
     await worker.start();
   } catch (err) {
+    await checkpointer?.stop();
     await storage.close();
     throw err;
   }
@@ -35,6 +38,7 @@ export async function workForever(config: Config): Promise<void> {
     force.unref();
     worker
       .stop()
+      .then(() => checkpointer?.stop())
       .then(() => storage.close())
       .then(
         () => process.exit(exitCode),

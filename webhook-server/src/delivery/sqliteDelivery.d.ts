@@ -33,6 +33,9 @@ export interface DeliveryStatements {
 
 export function configureConnection(sqlite: SQLite.Database): void;
 
+/** Linux: lowers the calling thread's priority (nice +10) so it yields to the HTTP thread. */
+export function yieldToOtherThreads(): void;
+
 export function prepareDeliveryStatements(
   sqlite: SQLite.Database,
   workerId: string,

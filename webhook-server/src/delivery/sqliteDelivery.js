@@ -187,4 +187,4 @@ function serveThread() {
 
 if (!isMainThread && workerData && workerData.atlasDeliveryThread) serveThread();
 
-module.exports = { configureConnection, prepareDeliveryStatements };
+module.exports = { configureConnection, prepareDeliveryStatements, yieldToOtherThreads };
