@@ -29,6 +29,7 @@ export interface SenderOptions {
 }
 
 const MAX_ERROR_LENGTH = 300;
+const RESPONSE_BODY_LIMIT = 64 * 1024;
 const MAX_CACHED_TARGETS = 10_000;
 
 /** Where undici sends a hook URL's requests. */
@@ -36,7 +37,6 @@ interface Target {
   origin: string;
   path: string;
 }
-const RESPONSE_BODY_LIMIT = 64 * 1024;
 
 /**
  * Sends signed deliveries over kept-alive connections. Names are resolved, and every address
