@@ -46,6 +46,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const storage = options.storage ?? openStorage(config.databaseUrl);
   await migrate(storage);
   const checkpointer = startCheckpointer(storage, logger);
+  /** The checkpoint thread, and the database if this server opened it: closed last. */
+  const closeStorage = async () => {
+    await checkpointer?.stop();
+    if (ownsStorage) await storage.close();
+  };
   const metrics = new Registry();
   const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
   const context: AppContext = {
@@ -62,8 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host ?? '::', (err?: Error) => (err ? reject(err) : resolve(s)));
   }).catch(async (err: unknown) => {
-    await checkpointer?.stop();
-    if (ownsStorage) await storage.close();
+    await closeStorage();
     throw err;
   });
   server.keepAliveTimeout = 65_000;
@@ -110,8 +114,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
       await deliveryWorker?.stop();
-      await checkpointer?.stop();
-      if (ownsStorage) await storage.close();
+      await closeStorage();
     })());
   return { url, port, context, deliveryWorker, close };
 }

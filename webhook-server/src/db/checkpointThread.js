@@ -10,11 +10,8 @@ const { isMainThread, parentPort, workerData } = require('node:worker_threads');
  * now it copies next time.
  */
 function serveCheckpoints() {
-  const { configureConnection, yieldToOtherThreads } = require('../delivery/sqliteDelivery');
-  yieldToOtherThreads();
-  const SQLite = require('better-sqlite3');
-  const sqlite = new SQLite(workerData.file, { fileMustExist: true });
-  configureConnection(sqlite);
+  const { openThreadConnection } = require('./sqliteConnection');
+  const sqlite = openThreadConnection(workerData.file);
   const timer = setInterval(() => {
     try {
       sqlite.pragma('wal_checkpoint(PASSIVE)');

@@ -11,7 +11,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
-import { configureConnection } from '../delivery/sqliteDelivery';
+import { configureConnection } from './sqliteConnection';
 import type { Database } from './schema';
 
 export type Engine = 'sqlite' | 'postgres';

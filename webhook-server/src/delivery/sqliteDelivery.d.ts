@@ -31,11 +31,6 @@ export interface DeliveryStatements {
   delivered(attempts: DeliveredAttempt[], updatedAt: string): void;
 }
 
-export function configureConnection(sqlite: SQLite.Database): void;
-
-/** Linux: lowers the calling thread's priority (nice +10) so it yields to the HTTP thread. */
-export function yieldToOtherThreads(): void;
-
 export function prepareDeliveryStatements(
   sqlite: SQLite.Database,
   workerId: string,

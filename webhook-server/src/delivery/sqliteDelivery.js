@@ -5,16 +5,9 @@
 // as it is, from the TypeScript sources (tests, tsx) as from dist/ (`npm run build` copies it).
 // Types are in sqliteDelivery.d.ts.
 const { isMainThread, parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
+const { openThreadConnection } = require('../db/sqliteConnection');
 const { ulidFactory } = require('../domain/ulid');
 const { WebhookSigner, deliveryBody, webhookTimestamp } = require('./signer');
-
-/** The pragmas every connection to an Atlas SQLite file uses. */
-function configureConnection(sqlite) {
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-}
 
 function prepareDeliveryStatements(sqlite, workerId, requireLock) {
   // Attempt ids as newId('att') makes them (domain/ids.ts): sortable, newer after older.
@@ -93,23 +86,6 @@ function prepareDeliveryStatements(sqlite, workerId, requireLock) {
   return { claim, delivered };
 }
 
-/**
- * On Linux a thread has its own nice value: this one runs at 10 above the process's, so waking it
- * (each claim) does not preempt the HTTP thread, and on a busy machine the HTTP thread and the API
- * get the CPU first. The cost falls on delivery bookkeeping only: under full load claims and
- * records slow down, never API requests. Elsewhere the call would renice the whole process, so
- * it is not made.
- */
-function yieldToOtherThreads() {
-  if (process.platform !== 'linux') return;
-  const os = require('node:os');
-  try {
-    os.setPriority(Math.min(19, os.getPriority() + 10));
-  } catch {
-    // Not allowed here (a sandbox): run at the process's priority.
-  }
-}
-
 /** Successes recorded per transaction in the thread, so a claim never waits behind a long one. */
 const DELIVERED_CHUNK = 64;
 
@@ -121,10 +97,7 @@ const DELIVERED_CHUNK = 64;
  * whose success is still queued: its claim (locked_until) is only cleared by that record.
  */
 function serveThread() {
-  yieldToOtherThreads();
-  const SQLite = require('better-sqlite3');
-  const sqlite = new SQLite(workerData.file, { fileMustExist: true });
-  configureConnection(sqlite);
+  const sqlite = openThreadConnection(workerData.file);
   const statements = prepareDeliveryStatements(sqlite, workerData.workerId, workerData.requireLock);
   const claims = [];
   const records = [];
@@ -187,4 +160,4 @@ function serveThread() {
 
 if (!isMainThread && workerData && workerData.atlasDeliveryThread) serveThread();
 
-module.exports = { configureConnection, prepareDeliveryStatements, yieldToOtherThreads };
+module.exports = { prepareDeliveryStatements };
