@@ -1,23 +1,8 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../support/server';
+import { describeWithBrowser, launchBrowser, type TestBrowser } from '../support/browser';
 import { authorizeUrl, exchangeCode, pkcePair, registerClient, type TestClient } from '../support/oauth';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A stand-in for the integration's redirect URI on 127.0.0.1: resolves with the first callback URL. */
 async function startRedirectReceiver(): Promise<{
@@ -46,40 +31,28 @@ async function startRedirectReceiver(): Promise<{
   };
 }
 
-describe('OAuth in a real browser (headless Chromium)', () => {
+describeWithBrowser('OAuth in a real browser (headless Chromium)', () => {
   let server: TestServer;
   let tenant: Tenant;
   let receiver: Awaited<ReturnType<typeof startRedirectReceiver>>;
   let client: TestClient;
-  let context: BrowserContext | undefined;
-  let userDataDir: string;
+  let browser: TestBrowser | undefined;
 
   beforeAll(async () => {
     server = await startTestServer('sqlite');
     tenant = await createTenant(server);
     receiver = await startRedirectReceiver();
     client = await registerClient(server, [receiver.url]);
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-chromium-'));
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await receiver.close();
     await server.stop();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test('when the admin signs in and allows, then the integration gets a code it exchanges for working tokens', async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: run "apt-get install -y chromium" (.ci/run installs it). This test never passes without a browser.`,
-      );
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchBrowser();
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     const cspViolations: string[] = [];
     page.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());

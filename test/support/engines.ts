@@ -6,16 +6,12 @@ import { openStorage, type Engine, type Storage } from '../../webhook-server/src
 import { migrate } from '../../webhook-server/src/db/migrate';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
-let warned = false;
 
-/** Engines the storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+/**
+ * Engines the storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. The
+ * run's one line about a skip comes from globalSetup (requirements.js), not from each file.
+ */
 export function testEngines(): Engine[] {
-  if (!postgresUrl && !warned) {
-    warned = true;
-    console.warn(
-      'TEST_DATABASE_URL is not set: PostgreSQL tests are SKIPPED (set it, e.g. postgres://postgres@127.0.0.1:5432/test).',
-    );
-  }
   return postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 

@@ -1,13 +1,37 @@
 import { schemaFiles } from '../../../schemas/generated/registry';
+import { oauthPaths } from './oauth/openapi';
+import { componentName, jsonContent, ref, type Json, type PathItems, type SchemaFile } from './openapiParts';
+import { accountPaths } from './routes/accountOpenapi';
+import { billingPaths } from './routes/billingOpenapi';
+import { callsPaths } from './routes/callsOpenapi';
+import { campaignsPaths } from './routes/campaignsOpenapi';
+import { healthPaths } from './routes/healthOpenapi';
+import { hooksPaths } from './routes/hooksOpenapi';
+import { internalPaths } from './routes/internalOpenapi';
 
-type Json = Record<string, unknown>;
-type SchemaFile = keyof typeof schemaFiles;
+/** Every route module's operations, in the order the document shows them. Add a module here. */
+const PATH_MODULES: PathItems[] = [
+  accountPaths,
+  campaignsPaths,
+  callsPaths,
+  billingPaths,
+  hooksPaths,
+  oauthPaths,
+  internalPaths,
+  healthPaths,
+];
 
-/** Component name of a schema file: its title (Account, ApiError, MinutesLowEvent, …). */
-function componentName(file: string): string {
-  const schema = schemaFiles[file as SchemaFile] as { title?: string } | undefined;
-  if (!schema?.title) throw new Error(`Schema ${file} needs a title to appear in the OpenAPI document`);
-  return schema.title;
+/** The modules' operations in one paths object; two modules documenting one operation is a bug. */
+function assemblePaths(): PathItems {
+  const paths: PathItems = {};
+  for (const module of PATH_MODULES)
+    for (const [path, operations] of Object.entries(module))
+      for (const [method, operation] of Object.entries(operations)) {
+        if (paths[path]?.[method])
+          throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} is documented twice`);
+        paths[path] = { ...paths[path], [method]: operation };
+      }
+  return paths;
 }
 
 /** Rewrites file refs ("Plan.json", "../Account.json") to component refs, dropping $id and $schema. */
@@ -27,138 +51,6 @@ function toComponent(node: unknown, file: string): unknown {
   return out;
 }
 
-export const ref = (file: SchemaFile) => ({ $ref: `#/components/schemas/${componentName(file)}` });
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
-const listOf = (file: SchemaFile) =>
-  json({
-    type: 'object',
-    required: ['data', 'nextCursor'],
-    properties: { data: { type: 'array', items: ref(file) }, nextCursor: { type: ['string', 'null'] } },
-  });
-
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((code) => [
-      String(code),
-      { description: ERROR_TEXT[code] ?? 'Error', ...json(ref('Error.json')) },
-    ]),
-  );
-const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid request: details names each field to fix',
-  401: 'Missing, invalid or revoked credentials',
-  402: 'No call time left',
-  404: 'Not found in this account',
-  409: 'Conflicts with existing data',
-  422: 'Well-formed but not acceptable',
-  503: 'Not available',
-};
-
-const pageParams = [
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
-  { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
-];
-
-/** Operations by path and method; later modules add theirs with addPaths. */
-const paths: Record<string, Record<string, Json>> = {
-  '/v1/api/account': {
-    get: {
-      summary: 'Read the account',
-      tags: ['Account'],
-      responses: { 200: { description: 'The account', ...json(ref('Account.json')) }, ...errors(401) },
-    },
-    patch: {
-      summary: 'Update account details (emits account_updated)',
-      tags: ['Account'],
-      requestBody: { required: true, ...json(ref('AccountUpdate.json')) },
-      responses: {
-        200: { description: 'The updated account', ...json(ref('Account.json')) },
-        ...errors(400, 401, 409),
-      },
-    },
-  },
-  '/v1/api/plans': {
-    get: {
-      summary: 'The plan catalogue',
-      tags: ['Account'],
-      responses: { 200: { description: 'Plans', ...listOf('Plan.json') }, ...errors(401) },
-    },
-  },
-  '/v1/api/usage': {
-    get: {
-      summary: 'Call-time usage of the current billing period',
-      tags: ['Account'],
-      responses: { 200: { description: 'Usage', ...json(ref('Usage.json')) }, ...errors(401) },
-    },
-  },
-  '/v1/api/campaigns': {
-    get: {
-      summary: 'List campaigns',
-      tags: ['Campaigns'],
-      parameters: pageParams,
-      responses: {
-        200: { description: 'A page of campaigns', ...listOf('Campaign.json') },
-        ...errors(400, 401),
-      },
-    },
-  },
-  '/v1/api/campaigns/{id}': {
-    get: {
-      summary: 'Read a campaign',
-      tags: ['Campaigns'],
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { 200: { description: 'The campaign', ...json(ref('Campaign.json')) }, ...errors(401, 404) },
-    },
-  },
-  '/v1/internal/call-events': {
-    post: {
-      summary: 'The calling platform reports call_started / call_completed (service token)',
-      tags: ['Platform'],
-      security: [{ serviceToken: [] }],
-      requestBody: { required: true, ...json(ref('CallEventReport.json')) },
-      responses: {
-        200: { description: 'Already applied; nothing changed' },
-        201: { description: 'Applied' },
-        ...errors(400, 401, 409, 422, 503),
-      },
-    },
-  },
-  '/v1/internal/message-events': {
-    post: {
-      summary: 'The calling platform reports message_received / message_sent (service token)',
-      tags: ['Platform'],
-      security: [{ serviceToken: [] }],
-      requestBody: { required: true, ...json(ref('MessageEventReport.json')) },
-      responses: {
-        200: { description: 'Already applied; nothing changed' },
-        201: { description: 'Applied' },
-        ...errors(400, 401, 422, 503),
-      },
-    },
-  },
-  '/healthz': {
-    get: {
-      summary: 'Liveness',
-      tags: ['Operations'],
-      security: [],
-      responses: { 200: { description: 'Alive' } },
-    },
-  },
-  '/readyz': {
-    get: {
-      summary: 'Readiness (database reachable)',
-      tags: ['Operations'],
-      security: [],
-      responses: { 200: { description: 'Ready' }, ...errors(503) },
-    },
-  },
-};
-
-export function addPaths(more: Record<string, Record<string, Json>>): void {
-  for (const [path, operations] of Object.entries(more)) paths[path] = { ...paths[path], ...operations };
-}
-
-export { errors as errorResponses, json as jsonContent, listOf };
-
 /** operationId from method and path when an operation names none: GET /v1/api/campaigns/{id} → getCampaignsId. */
 function operationId(method: string, path: string): string {
   const words = path
@@ -168,7 +60,7 @@ function operationId(method: string, path: string): string {
   return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
-function withOperationIds(all: typeof paths): typeof paths {
+function withOperationIds(all: PathItems): PathItems {
   return Object.fromEntries(
     Object.entries(all).map(([path, operations]) => [
       path,
@@ -204,7 +96,7 @@ function webhooks(): Json {
             })),
             requestBody: {
               required: true,
-              ...json({ type: 'array', minItems: 1, maxItems: 1, items: ref(file as SchemaFile) }),
+              ...jsonContent({ type: 'array', minItems: 1, maxItems: 1, items: ref(file as SchemaFile) }),
             },
             responses: {
               200: {
@@ -248,7 +140,7 @@ export function openApiDocument(serverUrl: string): Json {
       },
       schemas,
     },
-    paths: withOperationIds(paths),
+    paths: withOperationIds(assemblePaths()),
     webhooks: webhooks(),
   };
 }

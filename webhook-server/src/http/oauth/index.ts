@@ -4,14 +4,12 @@ import type { AppContext } from '../context';
 import { authorizeRoutes } from './authorizeRoutes';
 import { userInfoRoutes } from './bearer';
 import { FormTokens } from './formToken';
-import { registerOAuthPaths } from './openapi';
 import { createOAuthServer } from './server';
 import { SignInLimiter } from './signInLimiter';
 import { tokenRoutes } from './tokenRoutes';
 
 /** The OAuth2 authorization server: /oauth/authorize, /oauth/token, /oauth/revoke, /oauth/userinfo. */
 export function oauthRoutes({ config, storage, clock }: AppContext): Router {
-  registerOAuthPaths();
   const { db } = storage;
   const server = createOAuthServer(db, clock);
   // Without a configured secret (development, tests) forms are signed with a key of this process.

@@ -1,4 +1,4 @@
-import { addPaths, jsonContent, ref } from '../openapi';
+import { jsonContent, ref, type PathItems } from '../openapiParts';
 
 const oauthError = (description: string) => ({ description, ...jsonContent(ref('OAuthError.json')) });
 const formOrJson = (file: 'OAuthTokenRequest.json' | 'OAuthRevokeRequest.json') => ({
@@ -18,72 +18,70 @@ const query = (name: string, description: string, required = false, schema: obje
 });
 
 /** The OAuth2 endpoints in the OpenAPI document. */
-export function registerOAuthPaths(): void {
-  addPaths({
-    '/oauth/authorize': {
-      get: {
-        summary: 'Sign-in and consent page (authorization code flow, RFC 6749 §4.1; PKCE S256 optional)',
-        tags: ['OAuth2'],
-        security: [],
-        parameters: [
-          query('response_type', 'Always code', true, { type: 'string', enum: ['code'] }),
-          query('client_id', 'From atlas-connect oauth-clients create', true),
-          query('redirect_uri', 'Exactly one of the client’s registered redirect URIs', true),
-          query('state', 'Returned unchanged with the code'),
-          query('scope', 'Space separated: openid profile email offline_access (all when omitted)'),
-          query('code_challenge', 'PKCE: BASE64URL(SHA256(code_verifier))'),
-          query('code_challenge_method', 'PKCE: S256', false, { type: 'string', enum: ['S256'] }),
-        ],
-        responses: {
-          200: { description: 'The HTML page where the account admin signs in and allows or denies' },
-          302: {
-            description:
-              'A malformed request from a known client: back to its redirect_uri with error, error_description and state',
-          },
-          400: {
-            description: 'Unknown client or unregistered redirect_uri: an HTML error page, never a redirect',
-          },
+export const oauthPaths: PathItems = {
+  '/oauth/authorize': {
+    get: {
+      summary: 'Sign-in and consent page (authorization code flow, RFC 6749 §4.1; PKCE S256 optional)',
+      tags: ['OAuth2'],
+      security: [],
+      parameters: [
+        query('response_type', 'Always code', true, { type: 'string', enum: ['code'] }),
+        query('client_id', 'From atlas-connect oauth-clients create', true),
+        query('redirect_uri', 'Exactly one of the client’s registered redirect URIs', true),
+        query('state', 'Returned unchanged with the code'),
+        query('scope', 'Space separated: openid profile email offline_access (all when omitted)'),
+        query('code_challenge', 'PKCE: BASE64URL(SHA256(code_verifier))'),
+        query('code_challenge_method', 'PKCE: S256', false, { type: 'string', enum: ['S256'] }),
+      ],
+      responses: {
+        200: { description: 'The HTML page where the account admin signs in and allows or denies' },
+        302: {
+          description:
+            'A malformed request from a known client: back to its redirect_uri with error, error_description and state',
+        },
+        400: {
+          description: 'Unknown client or unregistered redirect_uri: an HTML error page, never a redirect',
         },
       },
     },
-    '/oauth/token': {
-      post: {
-        summary: 'Exchange a code, or rotate a refresh token (Cache-Control: no-store)',
-        tags: ['OAuth2'],
-        security: clientAuth,
-        requestBody: formOrJson('OAuthTokenRequest.json'),
-        responses: {
-          200: { description: 'Tokens', ...jsonContent(ref('OAuthTokenResponse.json')) },
-          400: oauthError(
-            'invalid_request, invalid_grant (unknown, expired, replayed or mismatched code; rotated refresh token — both revoke the authorization), unsupported_grant_type, invalid_scope',
-          ),
-          401: oauthError('invalid_client'),
-        },
+  },
+  '/oauth/token': {
+    post: {
+      summary: 'Exchange a code, or rotate a refresh token (Cache-Control: no-store)',
+      tags: ['OAuth2'],
+      security: clientAuth,
+      requestBody: formOrJson('OAuthTokenRequest.json'),
+      responses: {
+        200: { description: 'Tokens', ...jsonContent(ref('OAuthTokenResponse.json')) },
+        400: oauthError(
+          'invalid_request, invalid_grant (unknown, expired, replayed or mismatched code; rotated refresh token — both revoke the authorization), unsupported_grant_type, invalid_scope',
+        ),
+        401: oauthError('invalid_client'),
       },
     },
-    '/oauth/revoke': {
-      post: {
-        summary: 'Revoke an access or refresh token (RFC 7009)',
-        tags: ['OAuth2'],
-        security: clientAuth,
-        requestBody: formOrJson('OAuthRevokeRequest.json'),
-        responses: {
-          200: { description: 'Revoked, or the token was unknown to this client (nothing changed)' },
-          400: oauthError('invalid_request'),
-          401: oauthError('invalid_client'),
-        },
+  },
+  '/oauth/revoke': {
+    post: {
+      summary: 'Revoke an access or refresh token (RFC 7009)',
+      tags: ['OAuth2'],
+      security: clientAuth,
+      requestBody: formOrJson('OAuthRevokeRequest.json'),
+      responses: {
+        200: { description: 'Revoked, or the token was unknown to this client (nothing changed)' },
+        400: oauthError('invalid_request'),
+        401: oauthError('invalid_client'),
       },
     },
-    '/oauth/userinfo': {
-      get: {
-        summary: 'The account an access token speaks for',
-        tags: ['OAuth2'],
-        security: [{ bearer: [] }],
-        responses: {
-          200: { description: 'User info', ...jsonContent(ref('OAuthUserInfo.json')) },
-          401: oauthError('invalid_request (no token) or invalid_token'),
-        },
+  },
+  '/oauth/userinfo': {
+    get: {
+      summary: 'The account an access token speaks for',
+      tags: ['OAuth2'],
+      security: [{ bearer: [] }],
+      responses: {
+        200: { description: 'User info', ...jsonContent(ref('OAuthUserInfo.json')) },
+        401: oauthError('invalid_request (no token) or invalid_token'),
       },
     },
-  });
-}
+  },
+};

@@ -11,7 +11,6 @@ import type { AppContext } from '../context';
 import { errorBody } from '../errors';
 import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
 import { parseBody } from '../validation';
-import './billingOpenapi';
 
 export function billingRoutes({ storage, clock, billing }: AppContext): Router {
   const router = Router();

@@ -1,15 +1,13 @@
-import { addPaths, errorResponses as errors, jsonContent as json, ref } from '../openapi';
+import {
+  errorResponses as errors,
+  idempotencyKey,
+  jsonContent as json,
+  ref,
+  type PathItems,
+} from '../openapiParts';
 
-const idempotencyKey = (required: boolean) => ({
-  name: 'Idempotency-Key',
-  in: 'header',
-  required,
-  schema: { type: 'string', minLength: 1, maxLength: 255 },
-  description:
-    'Same key and body: the stored answer (header Idempotent-Replayed: true), never a second charge. Same key, other body: 422. While the first request runs: 409, retry.',
-});
-
-addPaths({
+/** The billing operations: plans, the customer portal and extra minutes. */
+export const billingPaths: PathItems = {
   '/v1/api/billing/checkout': {
     post: {
       summary: 'Choose a plan: a Checkout URL on the free plan, the customer portal on a paid plan',
@@ -78,6 +76,4 @@ addPaths({
       },
     },
   },
-});
-
-export { idempotencyKey };
+};

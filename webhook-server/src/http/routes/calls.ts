@@ -5,7 +5,6 @@ import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
 import { parseBody } from '../validation';
-import './callsOpenapi';
 
 export function callRoutes({ storage, clock }: AppContext): Router {
   const router = Router();

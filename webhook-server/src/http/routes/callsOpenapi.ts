@@ -1,7 +1,14 @@
-import { addPaths, errorResponses as errors, jsonContent as json, ref } from '../openapi';
-import { idempotencyKey } from './billingOpenapi';
+import {
+  errorResponses as errors,
+  idempotencyKey,
+  jsonContent as json,
+  pathId,
+  ref,
+  type PathItems,
+} from '../openapiParts';
 
-addPaths({
+/** The call operations. */
+export const callsPaths: PathItems = {
   '/v1/api/calls': {
     post: {
       summary: 'Start a Call: queue an AI call to one person in a campaign',
@@ -18,8 +25,8 @@ addPaths({
     get: {
       summary: 'Read a call',
       tags: ['Calls'],
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      parameters: [pathId()],
       responses: { 200: { description: 'The call', ...json(ref('Call.json')) }, ...errors(401, 404) },
     },
   },
-});
+};

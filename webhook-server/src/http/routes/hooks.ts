@@ -1,4 +1,3 @@
-import './hooksOpenapi';
 import { Router } from 'express';
 import type { SubscribeRequest, UnsubscribeRequest } from '../../../../schemas/generated/types';
 import { badRequest } from '../../domain/errors';

@@ -1,11 +1,7 @@
-import { addPaths, errorResponses, jsonContent, listOf, ref } from '../openapi';
+import { errorResponses, jsonContent, listOf, pageParams, ref, type PathItems } from '../openapiParts';
 
-const pageParams = [
-  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
-  { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page' },
-];
-
-addPaths({
+/** The REST-hook subscription and delivery operations. */
+export const hooksPaths: PathItems = {
   '/v1/api/events-gateway/trigger/subscribe': {
     post: {
       summary: 'Subscribe a REST hook to a trigger',
@@ -100,4 +96,4 @@ addPaths({
       responses: { 200: { description: 'Prometheus text format' } },
     },
   },
-});
+};
