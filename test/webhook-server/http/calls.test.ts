@@ -45,8 +45,14 @@ describe.each(testEngines())('Start a Call on %s', (engine) => {
       customerName: 'Ada',
       status: 'queued',
       durationSeconds: null,
+      summary: null,
+      transcript: null,
+      recordingUrl: null,
+      failureReason: null,
       parameters: { orderId: 'A-17' },
       createdAt: server.clock.now().toISOString(),
+      startedAt: null,
+      completedAt: null,
     });
     expect(validatorFor('Call.json')(res.body)).toBe(true);
     const read = await api(server, 'GET', `/v1/api/calls/${res.body.id}`, { apiKey: tenant.apiKey });
