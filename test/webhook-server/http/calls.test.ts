@@ -57,7 +57,8 @@ describe.each(testEngines())('Start a Call on %s', (engine) => {
     expect(validatorFor('Call.json')(res.body)).toBe(true);
     const read = await api(server, 'GET', `/v1/api/calls/${res.body.id}`, { apiKey: tenant.apiKey });
     expect(read.status).toBe(200);
-    expect(read.body).toStrictEqual(res.body);
+    // The sandbox dialer may have picked it up already.
+    expect(read.body).toStrictEqual({ ...res.body, status: expect.stringMatching(/^(queued|dispatched)$/) });
   });
 
   test('when the phone number is not E.164, then 400 names phoneNumber and no call is stored', async () => {

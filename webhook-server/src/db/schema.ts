@@ -284,6 +284,8 @@ export interface SandboxCallStepsTable {
   call_id: string;
   step: 'dial' | 'answer' | 'hang_up';
   due_at: string;
+  /** How long the answered call lasts, fixed when it is dialled. */
+  duration_seconds: number | null;
   created_at: string;
 }
 

@@ -3,6 +3,7 @@ import type { Call, CallCreate, CallStatus } from '../../../schemas/generated/ty
 import type { CallRow } from '../db/schema';
 import { getAccountRow } from './accounts';
 import { CANCELABLE_STATUSES } from './callLifecycle';
+import type { CallingPlatform } from './callingPlatform';
 import { lockCall, markEnded } from './callProgress';
 import type { Clock } from './clock';
 import { inTransaction, type Db } from './db';
@@ -30,12 +31,14 @@ export function toCall(row: CallRow): Call {
 }
 
 /**
- * Queues an AI call (Start a Call). The campaign must be the account's, and some call time must
- * be left: a call placed with none would run unpaid.
+ * Queues an AI call (Start a Call) and hands it to the calling platform in the same transaction.
+ * The campaign must be the account's, and some call time must be left: a call placed with none
+ * would run unpaid.
  */
 export async function startCall(
   db: Db,
   clock: Clock,
+  platform: CallingPlatform,
   accountId: string,
   input: CallCreate,
   idempotencyKey?: string,
@@ -71,6 +74,7 @@ export async function startCall(
       idempotency_key: idempotencyKey ?? null,
     };
     await trx.insertInto('calls').values(row).execute();
+    await platform.callQueued(trx, row, usage.remainingSeconds);
     return toCall(row);
   });
 }
@@ -129,7 +133,13 @@ export async function listCalls(
  * debited, and call_completed tells subscribers. Canceling a canceled call changes nothing; any
  * other status is a 409 naming it.
  */
-export async function cancelCall(db: Db, clock: Clock, accountId: string, callId: string): Promise<Call> {
+export async function cancelCall(
+  db: Db,
+  clock: Clock,
+  platform: CallingPlatform,
+  accountId: string,
+  callId: string,
+): Promise<Call> {
   return inTransaction(db, async (trx) => {
     const call = await lockCall(trx, callId);
     if (!call || call.account_id !== accountId) throw notFound(`No call ${callId} in this account.`);
@@ -141,6 +151,7 @@ export async function cancelCall(db: Db, clock: Clock, accountId: string, callId
     }
     const completedAt = clock.now().toISOString();
     await markEnded(trx, clock, call, { status: 'canceled', durationSeconds: 0, completedAt });
+    await platform.callCanceled(trx, call);
     return getCall(trx, accountId, callId);
   });
 }

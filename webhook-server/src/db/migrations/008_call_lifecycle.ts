@@ -22,6 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('call_id', 'text', (c) => c.primaryKey().references('calls.id').onDelete('cascade'))
     .addColumn('step', 'text', (c) => c.notNull())
     .addColumn('due_at', 'text', (c) => c.notNull())
+    .addColumn('duration_seconds', 'integer')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('sandbox_call_steps_due').on('sandbox_call_steps').column('due_at').execute();

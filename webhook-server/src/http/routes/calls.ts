@@ -7,7 +7,7 @@ import type { AppContext } from '../context';
 import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
 import { parseBody } from '../validation';
 
-export function callRoutes({ storage, clock }: AppContext): Router {
+export function callRoutes({ storage, clock, calling }: AppContext): Router {
   const router = Router();
   const { db } = storage;
 
@@ -15,7 +15,10 @@ export function callRoutes({ storage, clock }: AppContext): Router {
     const accountId = accountIdOf(res);
     const key = idempotencyKeyOf(req, false);
     const input = parseBody<CallCreate>('CallCreate.json', req.body);
-    const start = async () => ({ status: 201, body: await startCall(db, clock, accountId, input, key) });
+    const start = async () => ({
+      status: 201,
+      body: await startCall(db, clock, calling, accountId, input, key),
+    });
     if (!key) {
       const created = await start();
       res.status(created.status).json(created.body);
@@ -34,7 +37,7 @@ export function callRoutes({ storage, clock }: AppContext): Router {
   });
 
   router.post('/calls/:id/cancel', async (req, res) => {
-    res.json(await cancelCall(db, clock, accountIdOf(res), req.params.id));
+    res.json(await cancelCall(db, clock, calling, accountIdOf(res), req.params.id));
   });
 
   return router;
