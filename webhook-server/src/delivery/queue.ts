@@ -176,6 +176,8 @@ export class DeliveryQueue {
       return;
     }
     await inTransaction(this.storage.db, async (trx) => {
+      // Calls first, then deliveries: the order cancel takes its locks in, so the two never deadlock.
+      for (const a of attempts) if (a.callId) await settlePlatformAttempt(trx, this.clock, a.callId, a);
       await trx
         .insertInto('delivery_attempts')
         .values(
@@ -232,7 +234,6 @@ export class DeliveryQueue {
           .where('locked_by', '=', this.workerId)
           .execute();
       }
-      for (const a of attempts) if (a.callId) await settlePlatformAttempt(trx, this.clock, a.callId, a);
     });
   }
 }
