@@ -45,13 +45,20 @@ describe.each(testEngines())('Start a Call on %s', (engine) => {
       customerName: 'Ada',
       status: 'queued',
       durationSeconds: null,
+      summary: null,
+      transcript: null,
+      recordingUrl: null,
+      failureReason: null,
       parameters: { orderId: 'A-17' },
       createdAt: server.clock.now().toISOString(),
+      startedAt: null,
+      completedAt: null,
     });
     expect(validatorFor('Call.json')(res.body)).toBe(true);
     const read = await api(server, 'GET', `/v1/api/calls/${res.body.id}`, { apiKey: tenant.apiKey });
     expect(read.status).toBe(200);
-    expect(read.body).toStrictEqual(res.body);
+    // The sandbox dialer may have picked it up already.
+    expect(read.body).toStrictEqual({ ...res.body, status: expect.stringMatching(/^(queued|dispatched)$/) });
   });
 
   test('when the phone number is not E.164, then 400 names phoneNumber and no call is stored', async () => {
@@ -64,10 +71,12 @@ describe.each(testEngines())('Start a Call on %s', (engine) => {
     expect(await callCount(tenant.account.id)).toBe(before);
   });
 
-  test("when the campaign is another account's, then 422 names campaignId", async () => {
+  test("when the campaign is another account's, then 422 names campaignId and nothing is queued", async () => {
+    const before = await callCount(tenant.account.id);
     const res = await start(tenant, { campaignId: other.campaign.id, phoneNumber: '+14155550123' });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([{ field: 'campaignId', message: 'is not a campaign of this account' }]);
+    expect(await callCount(tenant.account.id)).toBe(before);
   });
 
   test('when another account reads a call, then 404', async () => {
