@@ -33,6 +33,8 @@ export interface RunResult {
   metadata?: unknown;
   skipped?: boolean;
   requests: SentRequest[];
+  /** The last response's parsed body, for tests that check what the server answered. */
+  body?: unknown;
 }
 
 const REQUEST_KEYS = new Set([
@@ -188,6 +190,7 @@ export async function runRequest(
     uid: response.uid === undefined ? undefined : evaluate(response.uid, responseScope),
     metadata: response.metadata === undefined ? undefined : evaluate(response.metadata, responseScope),
     requests,
+    body: responseScope.body,
   };
 }
 

@@ -1,0 +1,209 @@
+import { createCampaign } from '../../../webhook-server/src/domain/campaigns';
+import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+import { componentCode } from './harness/app';
+import { connect, registerMake, runComponent, type MakeConnection } from './harness/connection';
+import { interfaceMismatches } from './harness/interface';
+
+/*
+ * Every action, search and RPC of the Make app, run through the IML harness against the real
+ * server: outputs are compared in full with what the API itself answers, and replays of the
+ * money- and call-placing actions are shown to buy or call once.
+ */
+
+let server: TestServer;
+let tenant: Tenant;
+let connection: MakeConnection;
+
+beforeAll(async () => {
+  server = await startTestServer('sqlite');
+  tenant = await createTenant(server, 'starter');
+  connection = await connect(await registerMake(server), tenant);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const read = async (path: string) => (await api(server, 'GET', path, { apiKey: tenant.apiKey })).body;
+const interfaceOf = (id: string) => componentCode('module', id).interface;
+const single = async (id: string, parameters: Record<string, unknown> = {}) => {
+  const result = await runComponent('module', id, connection, parameters);
+  expect(result.outputs).toHaveLength(1);
+  return result;
+};
+const countCalls = async (accountId: string) =>
+  (
+    await server.context.storage.db
+      .selectFrom('calls')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .execute()
+  ).length;
+
+describe('the Make searches', () => {
+  test('when Get Account runs, then it outputs the account exactly as the API has it, as its interface says', async () => {
+    const { outputs } = await single('getAccount');
+    expect(outputs[0]).toStrictEqual(await read('/v1/api/account'));
+    expect(
+      interfaceMismatches(outputs[0] as Record<string, unknown>, interfaceOf('getAccount')),
+    ).toStrictEqual([]);
+  });
+
+  test('when Get Usage runs, then it outputs this period’s usage exactly, as its interface says', async () => {
+    const { outputs } = await single('getUsage');
+    expect(outputs[0]).toStrictEqual(await read('/v1/api/usage'));
+    expect(interfaceMismatches(outputs[0] as Record<string, unknown>, interfaceOf('getUsage'))).toStrictEqual(
+      [],
+    );
+  });
+});
+
+describe('the Make actions', () => {
+  test('when Update Account Details sets two fields, then only those change and the output is the updated account', async () => {
+    const before = await read('/v1/api/account');
+    const { outputs, requests } = await single('updateAccountDetails', {
+      companyName: 'Make Dental',
+      adminName: 'Robin Make',
+    });
+    expect(JSON.parse(requests[0]!.body!)).toStrictEqual({
+      companyName: 'Make Dental',
+      adminName: 'Robin Make',
+    });
+    const after = await read('/v1/api/account');
+    expect(outputs[0]).toStrictEqual(after);
+    expect(after).toStrictEqual({
+      ...before,
+      companyName: 'Make Dental',
+      adminName: 'Robin Make',
+      updatedAt: after.updatedAt,
+    });
+    expect(
+      interfaceMismatches(outputs[0] as Record<string, unknown>, interfaceOf('updateAccountDetails')),
+    ).toStrictEqual([]);
+  });
+
+  test('when Buy Extra Minutes runs twice with one Reference, then one purchase is made and both runs output it', async () => {
+    const before = await read('/v1/api/usage');
+    const first = await single('buyExtraMinutes', { blocks: 2, reference: 'evt_make_purchase_1' });
+    const replay = await single('buyExtraMinutes', { blocks: 2, reference: 'evt_make_purchase_1' });
+    expect(first.requests[0]!.headers['Idempotency-Key']).toMatch(/^make-buy-extra-minutes-[0-9a-f]{64}$/);
+    expect(replay.requests[0]!.headers['Idempotency-Key']).toBe(
+      first.requests[0]!.headers['Idempotency-Key'],
+    );
+    expect(replay.outputs[0]).toStrictEqual(first.outputs[0]);
+    expect(first.outputs[0]).toMatchObject({
+      blocks: 2,
+      minutes: 2000,
+      status: 'succeeded',
+      livemode: false,
+    });
+    expect(
+      interfaceMismatches(first.outputs[0] as Record<string, unknown>, interfaceOf('buyExtraMinutes'), '', [
+        'checkoutUrl',
+        'message',
+      ]),
+    ).toStrictEqual([]);
+    expect((await read('/v1/api/usage')).extraMinutes).toBe(before.extraMinutes + 2000);
+  });
+
+  test('when Buy Extra Minutes runs with another Reference, then that is a second purchase', async () => {
+    const before = await read('/v1/api/usage');
+    const a = await single('buyExtraMinutes', { blocks: 1, reference: 'evt_make_purchase_2' });
+    const b = await single('buyExtraMinutes', { blocks: 1, reference: 'evt_make_purchase_3' });
+    expect((a.outputs[0] as { id: string }).id).not.toBe((b.outputs[0] as { id: string }).id);
+    expect((await read('/v1/api/usage')).extraMinutes).toBe(before.extraMinutes + 2000);
+  });
+
+  test('when Buy Extra Minutes runs twice in one hour without a Reference, then the second run is a replay', async () => {
+    const before = await read('/v1/api/usage');
+    const hour = new Date('2026-12-01T15:05:00Z');
+    const first = await runComponent('module', 'buyExtraMinutes', connection, { blocks: 3 }, hour);
+    const replay = await runComponent(
+      'module',
+      'buyExtraMinutes',
+      connection,
+      { blocks: 3 },
+      new Date('2026-12-01T15:55:00Z'),
+    );
+    expect(replay.outputs[0]).toStrictEqual(first.outputs[0]);
+    expect((await read('/v1/api/usage')).extraMinutes).toBe(before.extraMinutes + 3000);
+  });
+
+  test('when Start a Call runs twice with one Reference, then one call is queued and both runs output it exactly', async () => {
+    const calls = await countCalls(tenant.account.id);
+    const parameters = {
+      campaignId: tenant.campaign.id,
+      phoneNumber: '+14155550123',
+      customerName: 'Jordan Lee',
+      parameters: [{ key: 'appointment_time', value: 'Tuesday 10am' }],
+      reference: 'evt_make_call_1',
+    };
+    const first = await single('startCall', parameters);
+    const replay = await single('startCall', parameters);
+    expect(JSON.parse(first.requests[0]!.body!)).toStrictEqual({
+      campaignId: tenant.campaign.id,
+      phoneNumber: '+14155550123',
+      customerName: 'Jordan Lee',
+      parameters: { appointment_time: 'Tuesday 10am' },
+    });
+    const call = first.outputs[0] as { id: string };
+    expect(replay.outputs[0]).toStrictEqual(call);
+    expect(call).toStrictEqual(await read(`/v1/api/calls/${call.id}`));
+    expect(interfaceMismatches(call as never, interfaceOf('startCall'))).toStrictEqual([]);
+    expect(await countCalls(tenant.account.id)).toBe(calls + 1);
+  });
+
+  test('when Get a Call runs with a call’s ID, then it outputs that call exactly', async () => {
+    const started = await single('startCall', {
+      campaignId: tenant.campaign.id,
+      phoneNumber: '+14155550124',
+      reference: 'evt_make_call_2',
+    });
+    const id = (started.outputs[0] as { id: string }).id;
+    const { outputs } = await single('getCall', { callId: id });
+    expect(outputs[0]).toStrictEqual(await read(`/v1/api/calls/${id}`));
+    expect(interfaceMismatches(outputs[0] as Record<string, unknown>, interfaceOf('getCall'))).toStrictEqual(
+      [],
+    );
+  });
+});
+
+describe('the campaign RPC', () => {
+  test('when an account has more campaigns than a page, then the dropdown pages through them and stops at 300', async () => {
+    const other = await createTenant(server, 'starter');
+    const otherConnection = await connect(await registerMake(server), other);
+    for (let i = 0; i < 120; i += 1)
+      await createCampaign(
+        server.context.storage.db,
+        server.clock,
+        other.account.id,
+        `Campaign ${String(i).padStart(3, '0')}`,
+      );
+    const all: Array<{ id: string; name: string }> = [];
+    for (let cursor: string | null = ''; cursor !== null;) {
+      const page: any = await api(
+        server,
+        'GET',
+        `/v1/api/campaigns?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        { apiKey: other.apiKey },
+      );
+      all.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    }
+    const result = await runComponent('rpc', 'listCampaigns', otherConnection);
+    expect(result.requests).toHaveLength(2);
+    expect(result.outputs).toStrictEqual(all.map((c) => ({ label: c.name, value: c.id })));
+    expect(result.outputs).toHaveLength(121);
+
+    for (let i = 120; i < 320; i += 1)
+      await createCampaign(
+        server.context.storage.db,
+        server.clock,
+        other.account.id,
+        `Campaign ${String(i).padStart(3, '0')}`,
+      );
+    const capped = await runComponent('rpc', 'listCampaigns', otherConnection);
+    expect(capped.requests).toHaveLength(3);
+    expect(capped.outputs).toHaveLength(300);
+  });
+});
