@@ -1,5 +1,6 @@
-import { readBoolean, readInteger, type Env } from './envVars';
+import { isHttpUrl, readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+import { loadCallingConfig, type CallingConfig } from './calling/config';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -15,6 +16,7 @@ export interface Config {
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
   delivery: DeliveryConfig;
+  calling: CallingConfig;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
   const delivery = loadDeliveryConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
+  const calling = loadCallingConfig(env, production, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -106,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     oauthFormSecret,
     billing,
     delivery,
+    calling,
   };
 }
 
@@ -154,13 +158,4 @@ function billingConfig(env: Env, production: boolean, problems: string[]): Billi
   if (new Set(given).size !== given.length)
     problems.push('STRIPE_PRICE_STARTER, STRIPE_PRICE_PRO and STRIPE_PRICE_ENTERPRISE must all differ');
   return { adapter: 'stripe', secretKey: secretKey ?? '', webhookSecret, prices };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
