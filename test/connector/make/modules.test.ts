@@ -1,8 +1,17 @@
 import { createCampaign } from '../../../webhook-server/src/domain/campaigns';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+import {
+  api,
+  createTenant,
+  startTestServer,
+  TEST_SERVICE_TOKEN,
+  type Tenant,
+  type TestServer,
+} from '../../support/server';
 import { componentCode } from './harness/app';
 import { connect, registerMake, runComponent, type MakeConnection } from './harness/connection';
 import { interfaceMismatches } from './harness/interface';
+import { MakeError } from './harness/runner';
+import { waitFor } from '../../support/waitFor';
 
 /*
  * Every action, search and RPC of the Make app, run through the IML harness against the real
@@ -15,6 +24,8 @@ let tenant: Tenant;
 let connection: MakeConnection;
 
 beforeAll(async () => {
+  // The sandbox dialer runs on the test's clock, which stays still: a call is dispatched and then
+  // waits, so its fields stay as the tests left them.
   server = await startTestServer('sqlite');
   tenant = await createTenant(server, 'starter');
   connection = await connect(await registerMake(server), tenant);
@@ -31,6 +42,12 @@ const single = async (id: string, parameters: Record<string, unknown> = {}) => {
   expect(result.outputs).toHaveLength(1);
   return result;
 };
+// The sandbox dialer dispatches each queued call once; compare outputs after it has.
+const settled = (apiKey: string) =>
+  waitFor('every call dispatched', async () => {
+    const { body } = await api(server, 'GET', '/v1/api/calls?status=queued&limit=1', { apiKey });
+    return body.data.length === 0;
+  });
 const countCalls = async (accountId: string) =>
   (
     await server.context.storage.db
@@ -146,9 +163,11 @@ describe('the Make actions', () => {
       customerName: 'Jordan Lee',
       parameters: { appointment_time: 'Tuesday 10am' },
     });
-    const call = first.outputs[0] as { id: string };
+    const call = first.outputs[0] as { id: string; status: string };
     expect(replay.outputs[0]).toStrictEqual(call);
-    expect(call).toStrictEqual(await read(`/v1/api/calls/${call.id}`));
+    // The output is the call as queued; the sandbox dialer may have dispatched it since.
+    expect(call.status).toBe('queued');
+    expect(call).toStrictEqual({ ...(await read(`/v1/api/calls/${call.id}`)), status: 'queued' });
     expect(interfaceMismatches(call as never, interfaceOf('startCall'))).toStrictEqual([]);
     expect(await countCalls(tenant.account.id)).toBe(calls + 1);
   });
@@ -160,11 +179,98 @@ describe('the Make actions', () => {
       reference: 'evt_make_call_2',
     });
     const id = (started.outputs[0] as { id: string }).id;
+    await settled(tenant.apiKey);
     const { outputs } = await single('getCall', { callId: id });
     expect(outputs[0]).toStrictEqual(await read(`/v1/api/calls/${id}`));
     expect(interfaceMismatches(outputs[0] as Record<string, unknown>, interfaceOf('getCall'))).toStrictEqual(
       [],
     );
+  });
+});
+
+describe('the Make call modules', () => {
+  const start = async (phoneNumber: string, reference: string, campaignId = tenant.campaign.id) =>
+    (await single('startCall', { campaignId, phoneNumber, reference })).outputs[0] as { id: string };
+
+  test('when List Calls runs with a limit above one page, then it pages newest first and outputs the API’s calls exactly', async () => {
+    const other = await createTenant(server, 'pro');
+    const otherConnection = await connect(await registerMake(server), other);
+    for (let i = 0; i < 105; i += 1) {
+      const res = await api(server, 'POST', '/v1/api/calls', {
+        apiKey: other.apiKey,
+        body: { campaignId: other.campaign.id, phoneNumber: `+1415555${String(1000 + i)}` },
+      });
+      expect(res.status).toBe(201);
+    }
+    await settled(other.apiKey);
+    const page1 = (await api(server, 'GET', '/v1/api/calls?limit=100', { apiKey: other.apiKey })).body;
+    const page2 = (
+      await api(server, 'GET', `/v1/api/calls?limit=100&cursor=${page1.nextCursor}`, { apiKey: other.apiKey })
+    ).body;
+    const result = await runComponent('module', 'listCalls', otherConnection, { limit: 103 });
+    expect(result.requests.map((r) => new URL(r.url).searchParams.get('limit'))).toStrictEqual([
+      '100',
+      '100',
+    ]);
+    expect(result.outputs).toStrictEqual([...page1.data, ...page2.data].slice(0, 103));
+    for (const call of result.outputs)
+      expect(interfaceMismatches(call as never, interfaceOf('listCalls'))).toStrictEqual([]);
+  });
+
+  test('when List Calls filters by campaign and status with a small limit, then only those calls come back', async () => {
+    const campaign = await createCampaign(
+      server.context.storage.db,
+      server.clock,
+      tenant.account.id,
+      'Filtered',
+    );
+    const a = await start('+14155550201', 'evt_list_a', campaign.id);
+    const b = await start('+14155550202', 'evt_list_b', campaign.id);
+    await start('+14155550203', 'evt_list_c');
+    await single('cancelCall', { callId: a.id });
+    const canceled = await runComponent('module', 'listCalls', connection, {
+      campaignId: campaign.id,
+      status: 'canceled',
+      limit: 5,
+    });
+    expect(canceled.outputs.map((c) => (c as { id: string }).id)).toStrictEqual([a.id]);
+    const newest = await runComponent('module', 'listCalls', connection, {
+      campaignId: campaign.id,
+      limit: 1,
+    });
+    expect(new URL(newest.requests[0]!.url).searchParams.get('limit')).toBe('1');
+    expect(newest.outputs.map((c) => (c as { id: string }).id)).toStrictEqual([b.id]);
+  });
+
+  test('when Cancel a Call runs on a queued call, then the output is the canceled call, and running it again answers the same', async () => {
+    const call = await start('+14155550301', 'evt_cancel_1');
+    const first = await single('cancelCall', { callId: call.id });
+    expect(first.outputs[0]).toStrictEqual(await read(`/v1/api/calls/${call.id}`));
+    expect(first.outputs[0]).toMatchObject({ id: call.id, status: 'canceled' });
+    const again = await single('cancelCall', { callId: call.id });
+    expect(again.outputs[0]).toStrictEqual(first.outputs[0]);
+    expect(interfaceMismatches(first.outputs[0] as never, interfaceOf('cancelCall'))).toStrictEqual([]);
+  });
+
+  test('when Cancel a Call runs on a call already answered, then a DataError names its status', async () => {
+    const call = await start('+14155550302', 'evt_cancel_2');
+    const res = await api(server, 'POST', '/v1/internal/call-events', {
+      token: TEST_SERVICE_TOKEN,
+      body: {
+        type: 'call_started',
+        callId: call.id,
+        campaignId: tenant.campaign.id,
+        phoneNumber: '+14155550302',
+        occurredAt: server.clock.now().toISOString(),
+      },
+    });
+    expect(res.status).toBe(201);
+    const error = await runComponent('module', 'cancelCall', connection, { callId: call.id }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MakeError);
+    expect(error).toMatchObject({ type: 'DataError', statusCode: 409 });
+    expect((error as MakeError).message).toMatch(/in_progress/);
   });
 });
 

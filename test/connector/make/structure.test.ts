@@ -1,3 +1,4 @@
+import callStatus from '../../../schemas/CallStatus.json';
 import { appFiles, base, componentCode, manifest, readAppJson, type ComponentType } from './harness/app';
 import { expressionsIn, parse, pathsIn } from './harness/iml';
 
@@ -134,6 +135,13 @@ describe('the Make app’s structure', () => {
       const defined = [...keysOf(code.communication?.temp), ...keysOf(code.communication?.response?.temp)];
       for (const key of reads(code, 'temp')) expect(defined).toContain(key);
     }
+  });
+
+  test('when List Calls offers statuses, then they are exactly the call statuses of schemas/', () => {
+    const status = componentCode('module', 'listCalls').mappableParams.find(
+      (p: { name: string }) => p.name === 'status',
+    );
+    expect(status.options.map((o: { value: string }) => o.value)).toStrictEqual(callStatus.enum);
   });
 
   test('when the connection sends or receives a secret, then Make’s log sanitizes it', () => {
