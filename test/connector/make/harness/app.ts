@@ -40,10 +40,13 @@ export const manifest = (): Manifest => readAppJson<Manifest>('makecomapp.json')
 
 /** Every file under connector/make, relative to it. */
 export function appFiles(): string[] {
-  return (readdirSync(APP_DIR, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(APP_DIR, path.join(entry.parentPath, entry.name)))
-    .sort();
+  return (
+    (readdirSync(APP_DIR, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+      // .secrets/ holds a developer's Make API key for the VS Code extension; git ignores it.
+      .filter((entry) => entry.isFile() && !path.relative(APP_DIR, entry.parentPath).startsWith('.secrets'))
+      .map((entry) => path.relative(APP_DIR, path.join(entry.parentPath, entry.name)))
+      .sort()
+  );
 }
 
 /** One component's code, by code type (communication, attach, interface…), parsed. */
