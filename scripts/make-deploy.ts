@@ -8,37 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Make, type CreateSDKModuleBody } from '@makehq/sdk';
 import { parse as parseJsonc } from 'jsonc-parser';
+import type { Component, ComponentType, IdMapping, Manifest, Origin } from './make-app/manifest';
 
-type DeployedType = 'connection' | 'webhook' | 'module' | 'rpc';
-type Pair = { local: string | null; remote: string | null };
-type IdMapping = Record<DeployedType | 'function' | 'endpoint', Pair[]>;
-
-interface Component {
-  label?: string;
-  description?: string;
-  moduleType?: string;
-  actionCrud?: string;
-  connection?: string | null;
-  webhook?: string | null;
-  webhookType?: string;
-  connectionType?: string;
-  codeFiles: Record<string, string | null>;
-}
-
-interface Origin {
-  label?: string;
-  baseUrl: string;
-  appId: string;
-  appVersion: number;
-  apikeyFile: string;
-  idMapping?: IdMapping;
-}
-
-interface Manifest {
-  generalCodeFiles: Record<'base' | 'common' | 'readme' | 'groups', string | null>;
-  components: Record<DeployedType | 'function' | 'endpoint', Record<string, Component>>;
-  origins: Origin[];
-}
+type DeployedType = Exclude<ComponentType, 'function' | 'endpoint'>;
 
 /** Local code type → the section name Make's API takes it under. */
 const SECTIONS: Record<DeployedType, Record<string, string>> = {

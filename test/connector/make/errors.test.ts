@@ -2,16 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestFingerprint } from '../../../webhook-server/src/http/idempotency';
 import { Receiver } from '../../support/receiver';
-import {
-  api,
-  createTenant,
-  startTestServer,
-  TEST_SERVICE_TOKEN,
-  type Tenant,
-  type TestServer,
-} from '../../support/server';
+import { api, startTestServer, TEST_SERVICE_TOKEN, type Tenant, type TestServer } from '../../support/server';
 import { componentCode } from './harness/app';
-import { connect, registerMake, runComponent, type MakeConnection } from './harness/connection';
+import { connectedTenant, runComponent, type MakeConnection } from './harness/connection';
 import { evaluate } from './harness/iml';
 import { MakeError } from './harness/runner';
 
@@ -27,8 +20,7 @@ let connection: MakeConnection;
 
 beforeAll(async () => {
   server = await startTestServer('sqlite');
-  starter = await createTenant(server, 'starter');
-  connection = await connect(await registerMake(server), starter);
+  ({ tenant: starter, connection } = await connectedTenant(server, 'starter'));
 });
 
 afterAll(async () => {
@@ -55,8 +47,7 @@ describe('the Make app’s errors', () => {
   });
 
   test('when no call time is left (402), then Start a Call fails with a DataError carrying the server’s message', async () => {
-    const tenant = await createTenant(server, 'free');
-    const free = await connect(await registerMake(server), tenant);
+    const { tenant, connection: free } = await connectedTenant(server, 'free');
     const used = await api(server, 'POST', '/v1/internal/call-events', {
       token: TEST_SERVICE_TOKEN,
       body: {
@@ -81,8 +72,7 @@ describe('the Make app’s errors', () => {
   });
 
   test('when the plan cannot buy minutes (403), then Buy Extra Minutes fails with a RuntimeError carrying the server’s message', async () => {
-    const tenant = await createTenant(server, 'free');
-    const free = await connect(await registerMake(server), tenant);
+    const { connection: free } = await connectedTenant(server, 'free');
     const error = await failure(
       runComponent('module', 'buyExtraMinutes', free, { blocks: 1, reference: 'r403' }),
     );

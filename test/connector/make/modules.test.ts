@@ -1,14 +1,7 @@
 import { createCampaign } from '../../../webhook-server/src/domain/campaigns';
-import {
-  api,
-  createTenant,
-  startTestServer,
-  TEST_SERVICE_TOKEN,
-  type Tenant,
-  type TestServer,
-} from '../../support/server';
+import { api, startTestServer, TEST_SERVICE_TOKEN, type Tenant, type TestServer } from '../../support/server';
 import { componentCode } from './harness/app';
-import { connect, registerMake, runComponent, type MakeConnection } from './harness/connection';
+import { connectedTenant, runComponent, type MakeConnection } from './harness/connection';
 import { interfaceMismatches } from './harness/interface';
 import { MakeError } from './harness/runner';
 import { waitFor } from '../../support/waitFor';
@@ -27,8 +20,7 @@ beforeAll(async () => {
   // The sandbox dialer runs on the test's clock, which stays still: a call is dispatched and then
   // waits, so its fields stay as the tests left them.
   server = await startTestServer('sqlite');
-  tenant = await createTenant(server, 'starter');
-  connection = await connect(await registerMake(server), tenant);
+  ({ tenant, connection } = await connectedTenant(server, 'starter'));
 });
 
 afterAll(async () => {
@@ -193,8 +185,7 @@ describe('the Make call modules', () => {
     (await single('startCall', { campaignId, phoneNumber, reference })).outputs[0] as { id: string };
 
   test('when List Calls runs with a limit above one page, then it pages newest first and outputs the API’s calls exactly', async () => {
-    const other = await createTenant(server, 'pro');
-    const otherConnection = await connect(await registerMake(server), other);
+    const { tenant: other, connection: otherConnection } = await connectedTenant(server, 'pro');
     for (let i = 0; i < 105; i += 1) {
       const res = await api(server, 'POST', '/v1/api/calls', {
         apiKey: other.apiKey,
@@ -276,8 +267,7 @@ describe('the Make call modules', () => {
 
 describe('the campaign RPC', () => {
   test('when an account has more campaigns than a page, then the dropdown pages through them and stops at 300', async () => {
-    const other = await createTenant(server, 'starter');
-    const otherConnection = await connect(await registerMake(server), other);
+    const { tenant: other, connection: otherConnection } = await connectedTenant(server, 'starter');
     for (let i = 0; i < 120; i += 1)
       await createCampaign(
         server.context.storage.db,

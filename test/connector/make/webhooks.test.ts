@@ -1,16 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { changePlan } from '../../../webhook-server/src/domain/accounts';
 import { Receiver } from '../../support/receiver';
-import {
-  api,
-  createTenant,
-  startTestServer,
-  TEST_SERVICE_TOKEN,
-  type Tenant,
-  type TestServer,
-} from '../../support/server';
+import { api, startTestServer, TEST_SERVICE_TOKEN, type Tenant, type TestServer } from '../../support/server';
 import { base, componentCode, manifest } from './harness/app';
-import { connect, registerMake, type MakeConnection } from './harness/connection';
+import { connectedTenant, type MakeConnection } from './harness/connection';
 import { interfaceMismatches } from './harness/interface';
 import { receive, runRequest } from './harness/runner';
 
@@ -32,8 +25,7 @@ let callCounter = 0;
 beforeAll(async () => {
   server = await startTestServer('sqlite', { ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true' });
   receiver = await Receiver.start();
-  tenant = await createTenant(server, 'starter');
-  connection = await connect(await registerMake(server), tenant);
+  ({ tenant, connection } = await connectedTenant(server, 'starter'));
 });
 
 afterAll(async () => {
@@ -179,13 +171,7 @@ describe.each(cases)(
     test('when the event happens, then the signed delivery becomes one bundle equal to the event and matching the interface', async () => {
       const before = receiver.requests.length;
       await cause();
-      const deadline = Date.now() + 10_000;
-      let delivery = receiver.requests.slice(before).find((r) => r.path === hookPath);
-      while (!delivery && Date.now() < deadline) {
-        await receiver.received(receiver.requests.length + 1, deadline - Date.now()).catch(() => undefined);
-        delivery = receiver.requests.slice(before).find((r) => r.path === hookPath);
-      }
-      if (!delivery) throw new Error(`no ${event} delivery arrived at ${hookPath}`);
+      const delivery = await receiver.firstTo(hookPath, before);
       const headers = Object.fromEntries(Object.entries(delivery.headers).map(([k, v]) => [k, String(v)]));
       const events = new Webhook(secret).verify(delivery.body, headers) as Array<Record<string, unknown>>;
 

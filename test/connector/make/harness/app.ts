@@ -1,30 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import type { ComponentType, Manifest } from '../../../../scripts/make-app/manifest';
 
 /** The Make app's folder and its files as Make's local-development layout lays them out. */
 export const APP_DIR = path.resolve(__dirname, '../../../../connector/make');
 
-export type ComponentType = 'connection' | 'webhook' | 'module' | 'rpc' | 'function' | 'endpoint';
-
-export interface ComponentMeta {
-  label?: string;
-  description?: string;
-  moduleType?: string;
-  actionCrud?: string;
-  connection?: string | null;
-  webhook?: string | null;
-  webhookType?: string;
-  connectionType?: string;
-  codeFiles: Record<string, string | null>;
-}
-
-export interface Manifest {
-  fileVersion: number;
-  generalCodeFiles: Record<'base' | 'common' | 'readme' | 'groups', string | null>;
-  components: Record<ComponentType, Record<string, ComponentMeta>>;
-  origins: unknown[];
-}
+export type { ComponentType, Manifest };
 
 /** A JSONC file of the app, parsed; a syntax error fails with the file's name. */
 export function readAppJson<T = any>(relative: string): T {

@@ -1,6 +1,7 @@
 import { createOAuthClient } from '../../../../webhook-server/src/domain/oauth/clients';
 import { signInAndAllow } from '../../../support/oauthFlow';
-import type { Tenant, TestServer } from '../../../support/server';
+import { createTenant, type Tenant, type TestServer } from '../../../support/server';
+import type { PlanId } from '../../../../schemas/generated/types';
 import { base, componentCode, manifest, readAppJson, type ComponentType } from './app';
 import { asText, evaluate } from './iml';
 import { runRequest, type RunResult } from './runner';
@@ -105,4 +106,10 @@ export function runComponent(
     { parameters, connection: connection.data },
     { base: base(), now },
   );
+}
+
+/** A new tenant on `plan` whose admin has connected Make to it. */
+export async function connectedTenant(server: TestServer, plan: PlanId = 'starter') {
+  const tenant = await createTenant(server, plan);
+  return { tenant, connection: await connect(await registerMake(server), tenant) };
 }
