@@ -24,20 +24,22 @@ import s21 from '../OAuthUserInfo.json';
 import s22 from '../PhoneNumber.json';
 import s23 from '../Plan.json';
 import s24 from '../PlanId.json';
-import s25 from '../Provider.json';
-import s26 from '../SubscribeRequest.json';
-import s27 from '../Subscription.json';
-import s28 from '../TriggerName.json';
-import s29 from '../UnsubscribeRequest.json';
-import s30 from '../Usage.json';
-import s31 from '../events/account_updated.json';
-import s32 from '../events/call_completed.json';
-import s33 from '../events/call_started.json';
-import s34 from '../events/message_received.json';
-import s35 from '../events/message_sent.json';
-import s36 from '../events/minutes_low.json';
-import s37 from '../events/minutes_purchased.json';
-import s38 from '../events/plan_changed.json';
+import s25 from '../PlatformCallCancel.json';
+import s26 from '../PlatformCallDispatch.json';
+import s27 from '../Provider.json';
+import s28 from '../SubscribeRequest.json';
+import s29 from '../Subscription.json';
+import s30 from '../TriggerName.json';
+import s31 from '../UnsubscribeRequest.json';
+import s32 from '../Usage.json';
+import s33 from '../events/account_updated.json';
+import s34 from '../events/call_completed.json';
+import s35 from '../events/call_started.json';
+import s36 from '../events/message_received.json';
+import s37 from '../events/message_sent.json';
+import s38 from '../events/minutes_low.json';
+import s39 from '../events/minutes_purchased.json';
+import s40 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -66,18 +68,20 @@ export const schemaFiles = {
   'PhoneNumber.json': s22,
   'Plan.json': s23,
   'PlanId.json': s24,
-  'Provider.json': s25,
-  'SubscribeRequest.json': s26,
-  'Subscription.json': s27,
-  'TriggerName.json': s28,
-  'UnsubscribeRequest.json': s29,
-  'Usage.json': s30,
-  'events/account_updated.json': s31,
-  'events/call_completed.json': s32,
-  'events/call_started.json': s33,
-  'events/message_received.json': s34,
-  'events/message_sent.json': s35,
-  'events/minutes_low.json': s36,
-  'events/minutes_purchased.json': s37,
-  'events/plan_changed.json': s38,
+  'PlatformCallCancel.json': s25,
+  'PlatformCallDispatch.json': s26,
+  'Provider.json': s27,
+  'SubscribeRequest.json': s28,
+  'Subscription.json': s29,
+  'TriggerName.json': s30,
+  'UnsubscribeRequest.json': s31,
+  'Usage.json': s32,
+  'events/account_updated.json': s33,
+  'events/call_completed.json': s34,
+  'events/call_started.json': s35,
+  'events/message_received.json': s36,
+  'events/message_sent.json': s37,
+  'events/minutes_low.json': s38,
+  'events/minutes_purchased.json': s39,
+  'events/plan_changed.json': s40,
 } as const;
