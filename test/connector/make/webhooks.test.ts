@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { changePlan } from '../../../webhook-server/src/domain/accounts';
+import { createCampaign } from '../../../webhook-server/src/domain/campaigns';
 import { Receiver } from '../../support/receiver';
 import { api, startTestServer, TEST_SERVICE_TOKEN, type Tenant, type TestServer } from '../../support/server';
 import { base, componentCode, manifest } from './harness/app';
@@ -33,13 +34,17 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function reportCall(type: 'call_started' | 'call_completed', durationSeconds = 0) {
+async function reportCall(
+  type: 'call_started' | 'call_completed',
+  durationSeconds = 0,
+  campaignId = tenant.campaign.id,
+) {
   const res = await api(server, 'POST', '/v1/internal/call-events', {
     token: TEST_SERVICE_TOKEN,
     body: {
       type,
       callId: `make-call-${++callCounter}`,
-      campaignId: tenant.campaign.id,
+      campaignId,
       phoneNumber: '+14155550123',
       customerName: 'Jordan Lee',
       ...(type === 'call_completed' ? { durationSeconds, summary: 'Booked.' } : {}),
@@ -194,3 +199,36 @@ describe.each(cases)(
     });
   },
 );
+
+describe('a campaign-filtered Make trigger', () => {
+  const code = componentCode('webhook', 'callCompleted');
+  const attach = (parameters: Record<string, unknown>, path: string) =>
+    runRequest(
+      code.attach,
+      { parameters, webhook: { id: `hook${path}`, url: receiver.url + path }, connection: connection.data },
+      { base: base() },
+    );
+
+  test('when calls complete in two campaigns, then only the chosen campaign’s call reaches its webhook', async () => {
+    const chosen = await createCampaign(server.context.storage.db, server.clock, tenant.account.id, 'Chosen');
+    const filtered = await attach({ campaignId: chosen.id }, '/make/filtered');
+    const before = receiver.requests.length;
+    await reportCall('call_completed', 60, tenant.campaign.id);
+    await reportCall('call_completed', 60, chosen.id);
+    // Each event fans out to its deliveries in the transaction that records it: one for this webhook.
+    const deliveries = await server.context.storage.db
+      .selectFrom('deliveries')
+      .select('event_id')
+      .where('subscription_id', '=', filtered.data!.externalHookId as string)
+      .execute();
+    expect(deliveries).toHaveLength(1);
+    const delivery = await receiver.firstTo('/make/filtered', before);
+    const bundles = receive(code.communication, { body: JSON.parse(delivery.body), headers: {} });
+    expect(bundles).toMatchObject([{ campaignId: chosen.id, data: { campaignId: chosen.id } }]);
+    await runRequest(
+      code.detach,
+      { webhook: filtered.data, connection: connection.data, parameters: {} },
+      { base: base() },
+    );
+  });
+});
