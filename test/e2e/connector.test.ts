@@ -1,18 +1,25 @@
 import zapier from 'zapier-platform-core';
-import App from '../../connector/src/index';
+import App from '../../connector/zapier/src/index';
 import {
   authentication,
   authorizeUrl,
   getAccessToken,
   refreshAccessToken,
-} from '../../connector/src/authentication';
-import { BUY_EXTRA_MINUTES, perform as buyExtraMinutes } from '../../connector/src/creates/buy_extra_minutes';
-import { callCreateFrom, perform as startCall, START_CALL } from '../../connector/src/creates/start_call';
-import { deriveIdempotencyKey } from '../../connector/src/idempotency';
-import { perform as updateAccountDetails } from '../../connector/src/creates/update_account_details';
-import { perform as getAccount } from '../../connector/src/searches/get_account';
-import { perform as getUsage } from '../../connector/src/searches/get_usage';
-import { perform as campaignList } from '../../connector/src/triggers/campaign_list';
+} from '../../connector/zapier/src/authentication';
+import {
+  BUY_EXTRA_MINUTES,
+  perform as buyExtraMinutes,
+} from '../../connector/zapier/src/creates/buy_extra_minutes';
+import {
+  callCreateFrom,
+  perform as startCall,
+  START_CALL,
+} from '../../connector/zapier/src/creates/start_call';
+import { deriveIdempotencyKey } from '../../connector/zapier/src/idempotency';
+import { perform as updateAccountDetails } from '../../connector/zapier/src/creates/update_account_details';
+import { perform as getAccount } from '../../connector/zapier/src/searches/get_account';
+import { perform as getUsage } from '../../connector/zapier/src/searches/get_usage';
+import { perform as campaignList } from '../../connector/zapier/src/triggers/campaign_list';
 import type { TriggerName } from '../../schemas/generated/types';
 import { createCampaign } from '../../webhook-server/src/domain/campaigns';
 import { createOAuthClient } from '../../webhook-server/src/domain/oauth/clients';

@@ -1,11 +1,11 @@
 import { Webhook } from 'standardwebhooks';
 import zapier from 'zapier-platform-core';
-import App from '../../connector/src/index';
-import { authorizeUrl, getAccessToken } from '../../connector/src/authentication';
-import { perform as cancelCall } from '../../connector/src/creates/cancel_call';
-import { perform as startCall } from '../../connector/src/creates/start_call';
-import { perform as findCall } from '../../connector/src/searches/find_call';
-import * as callCompleted from '../../connector/src/triggers/call_completed';
+import App from '../../connector/zapier/src/index';
+import { authorizeUrl, getAccessToken } from '../../connector/zapier/src/authentication';
+import { perform as cancelCall } from '../../connector/zapier/src/creates/cancel_call';
+import { perform as startCall } from '../../connector/zapier/src/creates/start_call';
+import { perform as findCall } from '../../connector/zapier/src/searches/find_call';
+import * as callCompleted from '../../connector/zapier/src/triggers/call_completed';
 import { SANDBOX_NUMBERS } from '../../webhook-server/src/calling/sandboxScript';
 import { createOAuthClient } from '../../webhook-server/src/domain/oauth/clients';
 import { signInAndAllow } from '../support/oauthFlow';

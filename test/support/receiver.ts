@@ -79,6 +79,17 @@ export class Receiver {
     });
   }
 
+  /** The first request to `path` after the first `since` requests; waits up to timeoutMs for it. */
+  async firstTo(path: string, since: number, timeoutMs = 10_000): Promise<ReceivedRequest> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.requests.slice(since).find((r) => r.path === path);
+      if (found) return found;
+      if (Date.now() >= deadline) throw new Error(`no request to ${path} arrived within ${timeoutMs} ms`);
+      await this.received(this.requests.length + 1, deadline - Date.now()).catch(() => undefined);
+    }
+  }
+
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
