@@ -176,6 +176,22 @@ describe.each(testEngines())('dispatching calls to the platform on %s', (engine)
     expect(await callOf(id)).toMatchObject({ failureReason: null, completedAt: null });
   });
 
+  test('when the platform answers 410, then that dispatch is dead and its call failed, and other dispatches go on', async () => {
+    platform.reply(status(500));
+    const waiting = await start();
+    await waitFor(
+      'the first attempt to be recorded',
+      async () => (await dispatchOf(waiting.id))?.attempts.length === 1,
+    );
+    platform.reply(status(410));
+    const gone = await start();
+    await statusBecomes(gone.id, 'failed');
+    expect((await dispatchOf(gone.id))?.status).toBe('dead');
+    expect((await dispatchOf(waiting.id))?.status).toBe('pending');
+    retryNow();
+    await statusBecomes(waiting.id, 'dispatched');
+  });
+
   test('when a dispatched call is canceled, then the platform receives a signed cancel for it', async () => {
     const { id } = await start();
     await statusBecomes(id, 'dispatched');

@@ -10,7 +10,7 @@ import { listenForDeliveries } from './pgWakeups';
 import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
 import { HookSender } from './sender';
-import { outgoingRequest, type PlatformEndpoint } from './target';
+import { outgoingRequest, targetDecision, type OutgoingRequest, type PlatformEndpoint } from './target';
 import {
   SqliteWorkerLock,
   WORKER_LOCK_HELD_MESSAGE,
@@ -313,11 +313,10 @@ export class DeliveryWorker {
     }
     const { clock, config, metrics } = this.options;
     const startedAt = clock.now().toISOString();
-    const sender = typeof request !== 'string' && request.trusted ? this.platformSender : this.sender;
     const result =
-      typeof request === 'string' || !sender
-        ? { durationMs: 0, error: typeof request === 'string' ? request : 'no platform sender' }
-        : await sender.send(
+      typeof request === 'string'
+        ? { durationMs: 0, error: request }
+        : await this.senderFor(request).send(
             request.url,
             request.secret,
             delivery.eventId,
@@ -326,7 +325,7 @@ export class DeliveryWorker {
             request.headers,
           );
     const attemptNumber = delivery.attemptCount + 1;
-    const decision = decide(result, attemptNumber, config, clock.now().getTime());
+    const decision = targetDecision(delivery, decide(result, attemptNumber, config, clock.now().getTime()));
     metrics?.attempted(decision.outcome, result.durationMs);
     this.finished.push({
       deliveryId: delivery.id,
@@ -342,6 +341,11 @@ export class DeliveryWorker {
       ...(delivery.callId ? { callId: delivery.callId } : {}),
     });
     this.scheduleFlush();
+  }
+
+  /** The platform's sender only for the operator's own URL; anything else keeps the public-address guard. */
+  private senderFor(request: OutgoingRequest): HookSender {
+    return request.trusted && this.platformSender ? this.platformSender : this.sender;
   }
 
   /** Gathers results for a moment so one transaction records many (a crash meanwhile only means a resend). */
