@@ -5,7 +5,7 @@ import { createBillingGateway } from './billing/createGateway';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
-import { openStorage, type Storage } from './db/database';
+import { openStorage, type Storage } from './db/storage';
 import { migrate } from './db/migrate';
 import { DeliveryMetrics } from './delivery/metrics';
 import { countDueDeliveries } from './delivery/queue';

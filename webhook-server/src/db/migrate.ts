@@ -1,5 +1,5 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import type { Storage } from './database';
+import type { Storage } from './storage';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_oauth';
 import * as m003 from './migrations/003_hooks';
