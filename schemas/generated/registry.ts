@@ -26,17 +26,18 @@ import s23 from '../PlanId.json';
 import s24 from '../Provider.json';
 import s25 from '../SubscribeRequest.json';
 import s26 from '../Subscription.json';
-import s27 from '../TriggerName.json';
-import s28 from '../UnsubscribeRequest.json';
-import s29 from '../Usage.json';
-import s30 from '../events/account_updated.json';
-import s31 from '../events/call_completed.json';
-import s32 from '../events/call_started.json';
-import s33 from '../events/message_received.json';
-import s34 from '../events/message_sent.json';
-import s35 from '../events/minutes_low.json';
-import s36 from '../events/minutes_purchased.json';
-import s37 from '../events/plan_changed.json';
+import s27 from '../TestEventResult.json';
+import s28 from '../TriggerName.json';
+import s29 from '../UnsubscribeRequest.json';
+import s30 from '../Usage.json';
+import s31 from '../events/account_updated.json';
+import s32 from '../events/call_completed.json';
+import s33 from '../events/call_started.json';
+import s34 from '../events/message_received.json';
+import s35 from '../events/message_sent.json';
+import s36 from '../events/minutes_low.json';
+import s37 from '../events/minutes_purchased.json';
+import s38 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -67,15 +68,16 @@ export const schemaFiles = {
   'Provider.json': s24,
   'SubscribeRequest.json': s25,
   'Subscription.json': s26,
-  'TriggerName.json': s27,
-  'UnsubscribeRequest.json': s28,
-  'Usage.json': s29,
-  'events/account_updated.json': s30,
-  'events/call_completed.json': s31,
-  'events/call_started.json': s32,
-  'events/message_received.json': s33,
-  'events/message_sent.json': s34,
-  'events/minutes_low.json': s35,
-  'events/minutes_purchased.json': s36,
-  'events/plan_changed.json': s37,
+  'TestEventResult.json': s27,
+  'TriggerName.json': s28,
+  'UnsubscribeRequest.json': s29,
+  'Usage.json': s30,
+  'events/account_updated.json': s31,
+  'events/call_completed.json': s32,
+  'events/call_started.json': s33,
+  'events/message_received.json': s34,
+  'events/message_sent.json': s35,
+  'events/minutes_low.json': s36,
+  'events/minutes_purchased.json': s37,
+  'events/plan_changed.json': s38,
 } as const;

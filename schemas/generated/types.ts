@@ -183,6 +183,10 @@ export interface EventEnvelope {
    * The campaign the event belongs to, null for account-wide events.
    */
   campaignId: string | null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {};
 }
 
@@ -388,6 +392,15 @@ export interface Subscription {
   createdAt: string;
 }
 
+// TestEventResult.json
+/**
+ * A test event queued for one subscription: read its attempts back with GET /v1/api/events-gateway/deliveries?subscriptionId=…
+ */
+export interface TestEventResult {
+  deliveryId: string;
+  event: EventEnvelope;
+}
+
 // TriggerName.json
 /**
  * The kind of event an integration can subscribe to.
@@ -449,6 +462,10 @@ export interface AccountUpdatedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     account: Account;
     changedFields: ('companyName' | 'adminName' | 'adminEmail' | 'profilePictureUrl')[];
@@ -465,6 +482,10 @@ export interface CallCompletedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     callId: string;
     campaignId: string;
@@ -489,6 +510,10 @@ export interface CallStartedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     callId: string;
     campaignId: string;
@@ -508,6 +533,10 @@ export interface MessageReceivedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     messageId: string;
     campaignId: string;
@@ -529,6 +558,10 @@ export interface MessageSentEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     messageId: string;
     campaignId: string;
@@ -550,6 +583,10 @@ export interface MinutesLowEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     remainingMinutes: number;
     thresholdMinutes: number;
@@ -571,6 +608,10 @@ export interface MinutesPurchasedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     purchaseId: string;
     blocks: number;
@@ -592,6 +633,10 @@ export interface PlanChangedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     previousPlan: {
       id: PlanId;

@@ -17,6 +17,7 @@ import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
+import { testEventRoutes } from './routes/testEvents';
 import { metricsRoutes } from './routes/metrics';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -58,6 +59,7 @@ export function buildApp(ctx: AppContext): Express {
   api.use(callRoutes(ctx));
   api.use(hookRoutes(ctx));
   api.use(deliveryRoutes(ctx));
+  api.use(testEventRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 
