@@ -12,6 +12,7 @@ import { callRoutes } from './routes/calls';
 import { campaignRoutes } from './routes/campaigns';
 import { deliveryRoutes } from './routes/deliveries';
 import { docsRoutes } from './routes/docs';
+import { eventStreamRoutes } from './routes/eventStream';
 import { healthRoutes } from './routes/health';
 import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
@@ -60,6 +61,7 @@ export function buildApp(ctx: AppContext): Express {
   api.use(hookRoutes(ctx));
   api.use(deliveryRoutes(ctx));
   api.use(testEventRoutes(ctx));
+  api.use(eventStreamRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 

@@ -18,4 +18,6 @@ export interface AppContext {
   billing: BillingGateway;
   /** Prometheus registry served at /metrics; modules register their metrics on it. */
   metrics: Registry;
+  /** Aborted when the server starts shutting down: long-lived responses (event streams) end then. */
+  shutdown: AbortSignal;
 }
