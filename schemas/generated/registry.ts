@@ -27,17 +27,19 @@ import s24 from '../Provider.json';
 import s25 from '../SubscribeRequest.json';
 import s26 from '../Subscription.json';
 import s27 from '../TestEventResult.json';
-import s28 from '../TriggerName.json';
-import s29 from '../UnsubscribeRequest.json';
-import s30 from '../Usage.json';
-import s31 from '../events/account_updated.json';
-import s32 from '../events/call_completed.json';
-import s33 from '../events/call_started.json';
-import s34 from '../events/message_received.json';
-import s35 from '../events/message_sent.json';
-import s36 from '../events/minutes_low.json';
-import s37 from '../events/minutes_purchased.json';
-import s38 from '../events/plan_changed.json';
+import s28 from '../TestMessageRequest.json';
+import s29 from '../TestUsageResult.json';
+import s30 from '../TriggerName.json';
+import s31 from '../UnsubscribeRequest.json';
+import s32 from '../Usage.json';
+import s33 from '../events/account_updated.json';
+import s34 from '../events/call_completed.json';
+import s35 from '../events/call_started.json';
+import s36 from '../events/message_received.json';
+import s37 from '../events/message_sent.json';
+import s38 from '../events/minutes_low.json';
+import s39 from '../events/minutes_purchased.json';
+import s40 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -69,15 +71,17 @@ export const schemaFiles = {
   'SubscribeRequest.json': s25,
   'Subscription.json': s26,
   'TestEventResult.json': s27,
-  'TriggerName.json': s28,
-  'UnsubscribeRequest.json': s29,
-  'Usage.json': s30,
-  'events/account_updated.json': s31,
-  'events/call_completed.json': s32,
-  'events/call_started.json': s33,
-  'events/message_received.json': s34,
-  'events/message_sent.json': s35,
-  'events/minutes_low.json': s36,
-  'events/minutes_purchased.json': s37,
-  'events/plan_changed.json': s38,
+  'TestMessageRequest.json': s28,
+  'TestUsageResult.json': s29,
+  'TriggerName.json': s30,
+  'UnsubscribeRequest.json': s31,
+  'Usage.json': s32,
+  'events/account_updated.json': s33,
+  'events/call_completed.json': s34,
+  'events/call_started.json': s35,
+  'events/message_received.json': s36,
+  'events/message_sent.json': s37,
+  'events/minutes_low.json': s38,
+  'events/minutes_purchased.json': s39,
+  'events/plan_changed.json': s40,
 } as const;

@@ -401,6 +401,29 @@ export interface TestEventResult {
   event: EventEnvelope;
 }
 
+// TestMessageRequest.json
+/**
+ * Test helper (not in production): a message report as the calling platform would send it, for the caller's account. Unset fields get sample values; campaignId defaults to the account's oldest campaign.
+ */
+export interface TestMessageRequest {
+  type: 'message_received' | 'message_sent';
+  campaignId?: string;
+  phoneNumber?: PhoneNumber;
+  customerName?: string;
+  channel?: 'sms' | 'whatsapp';
+  body?: string;
+}
+
+// TestUsageResult.json
+/**
+ * Test helper (not in production): the call time used to take remaining minutes below the highest armed minutes_low threshold, and the usage after it.
+ */
+export interface TestUsageResult {
+  usedSeconds: number;
+  thresholdMinutes: number;
+  usage: Usage;
+}
+
 // TriggerName.json
 /**
  * The kind of event an integration can subscribe to.

@@ -19,6 +19,7 @@ import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { testEventRoutes } from './routes/testEvents';
+import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -62,6 +63,7 @@ export function buildApp(ctx: AppContext): Express {
   api.use(deliveryRoutes(ctx));
   api.use(testEventRoutes(ctx));
   api.use(eventStreamRoutes(ctx));
+  if (ctx.config.env !== 'production') api.use(testHelperRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 

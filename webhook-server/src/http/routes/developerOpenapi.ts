@@ -46,4 +46,36 @@ export const developerPaths: PathItems = {
       },
     },
   },
+  '/v1/api/test_helpers/message_events': {
+    post: {
+      summary: 'Test helper: report a message for this account, as the calling platform would',
+      description:
+        'Not in production (404 there). Applied by the same code as POST /v1/internal/message-events, so message_received or message_sent is recorded and delivered. Omitted fields get sample values.',
+      tags: ['Test helpers'],
+      requestBody: { required: true, ...jsonContent(ref('TestMessageRequest.json')) },
+      responses: {
+        201: {
+          description: 'Reported',
+          ...jsonContent({
+            type: 'object',
+            required: ['messageId', 'applied'],
+            properties: { messageId: { type: 'string' }, applied: { type: 'boolean' } },
+          }),
+        },
+        ...errorResponses(400, 401, 404, 422),
+      },
+    },
+  },
+  '/v1/api/test_helpers/usage/minutes_low': {
+    post: {
+      summary: 'Test helper: use call time until minutes_low fires',
+      description:
+        'Not in production (404 there). Debits just enough call time from the minute ledger, as a completed call does, for remaining minutes to drop below the highest armed minutes_low threshold; minutes_low then fires to the subscriptions that crossed. 409 when no minutes_low subscription is armed.',
+      tags: ['Test helpers'],
+      responses: {
+        200: { description: 'Call time used', ...jsonContent(ref('TestUsageResult.json')) },
+        ...errorResponses(401, 404, 409),
+      },
+    },
+  },
 };
