@@ -6,40 +6,41 @@ import s3 from '../BillingUrl.json';
 import s4 from '../Call.json';
 import s5 from '../CallCreate.json';
 import s6 from '../CallEventReport.json';
-import s7 from '../CallStatus.json';
-import s8 from '../Campaign.json';
-import s9 from '../Delivery.json';
-import s10 from '../DeliveryAttempt.json';
-import s11 from '../Error.json';
-import s12 from '../EventEnvelope.json';
-import s13 from '../ExtraMinutesPurchase.json';
-import s14 from '../ExtraMinutesPurchaseRequest.json';
-import s15 from '../MessageEventReport.json';
-import s16 from '../OAuthError.json';
-import s17 from '../OAuthRevokeRequest.json';
-import s18 from '../OAuthTokenRequest.json';
-import s19 from '../OAuthTokenResponse.json';
-import s20 from '../OAuthUserInfo.json';
-import s21 from '../PhoneNumber.json';
-import s22 from '../Plan.json';
-import s23 from '../PlanId.json';
-import s24 from '../Provider.json';
-import s25 from '../SubscribeRequest.json';
-import s26 from '../Subscription.json';
-import s27 from '../TestEventResult.json';
-import s28 from '../TestMessageRequest.json';
-import s29 from '../TestUsageResult.json';
-import s30 from '../TriggerName.json';
-import s31 from '../UnsubscribeRequest.json';
-import s32 from '../Usage.json';
-import s33 from '../events/account_updated.json';
-import s34 from '../events/call_completed.json';
-import s35 from '../events/call_started.json';
-import s36 from '../events/message_received.json';
-import s37 from '../events/message_sent.json';
-import s38 from '../events/minutes_low.json';
-import s39 from '../events/minutes_purchased.json';
-import s40 from '../events/plan_changed.json';
+import s7 from '../CallList.json';
+import s8 from '../CallStatus.json';
+import s9 from '../Campaign.json';
+import s10 from '../Delivery.json';
+import s11 from '../DeliveryAttempt.json';
+import s12 from '../Error.json';
+import s13 from '../EventEnvelope.json';
+import s14 from '../ExtraMinutesPurchase.json';
+import s15 from '../ExtraMinutesPurchaseRequest.json';
+import s16 from '../MessageEventReport.json';
+import s17 from '../OAuthError.json';
+import s18 from '../OAuthRevokeRequest.json';
+import s19 from '../OAuthTokenRequest.json';
+import s20 from '../OAuthTokenResponse.json';
+import s21 from '../OAuthUserInfo.json';
+import s22 from '../PhoneNumber.json';
+import s23 from '../Plan.json';
+import s24 from '../PlanId.json';
+import s25 from '../Provider.json';
+import s26 from '../SubscribeRequest.json';
+import s27 from '../Subscription.json';
+import s28 from '../TestEventResult.json';
+import s29 from '../TestMessageRequest.json';
+import s30 from '../TestUsageResult.json';
+import s31 from '../TriggerName.json';
+import s32 from '../UnsubscribeRequest.json';
+import s33 from '../Usage.json';
+import s34 from '../events/account_updated.json';
+import s35 from '../events/call_completed.json';
+import s36 from '../events/call_started.json';
+import s37 from '../events/message_received.json';
+import s38 from '../events/message_sent.json';
+import s39 from '../events/minutes_low.json';
+import s40 from '../events/minutes_purchased.json';
+import s41 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -50,38 +51,39 @@ export const schemaFiles = {
   'Call.json': s4,
   'CallCreate.json': s5,
   'CallEventReport.json': s6,
-  'CallStatus.json': s7,
-  'Campaign.json': s8,
-  'Delivery.json': s9,
-  'DeliveryAttempt.json': s10,
-  'Error.json': s11,
-  'EventEnvelope.json': s12,
-  'ExtraMinutesPurchase.json': s13,
-  'ExtraMinutesPurchaseRequest.json': s14,
-  'MessageEventReport.json': s15,
-  'OAuthError.json': s16,
-  'OAuthRevokeRequest.json': s17,
-  'OAuthTokenRequest.json': s18,
-  'OAuthTokenResponse.json': s19,
-  'OAuthUserInfo.json': s20,
-  'PhoneNumber.json': s21,
-  'Plan.json': s22,
-  'PlanId.json': s23,
-  'Provider.json': s24,
-  'SubscribeRequest.json': s25,
-  'Subscription.json': s26,
-  'TestEventResult.json': s27,
-  'TestMessageRequest.json': s28,
-  'TestUsageResult.json': s29,
-  'TriggerName.json': s30,
-  'UnsubscribeRequest.json': s31,
-  'Usage.json': s32,
-  'events/account_updated.json': s33,
-  'events/call_completed.json': s34,
-  'events/call_started.json': s35,
-  'events/message_received.json': s36,
-  'events/message_sent.json': s37,
-  'events/minutes_low.json': s38,
-  'events/minutes_purchased.json': s39,
-  'events/plan_changed.json': s40,
+  'CallList.json': s7,
+  'CallStatus.json': s8,
+  'Campaign.json': s9,
+  'Delivery.json': s10,
+  'DeliveryAttempt.json': s11,
+  'Error.json': s12,
+  'EventEnvelope.json': s13,
+  'ExtraMinutesPurchase.json': s14,
+  'ExtraMinutesPurchaseRequest.json': s15,
+  'MessageEventReport.json': s16,
+  'OAuthError.json': s17,
+  'OAuthRevokeRequest.json': s18,
+  'OAuthTokenRequest.json': s19,
+  'OAuthTokenResponse.json': s20,
+  'OAuthUserInfo.json': s21,
+  'PhoneNumber.json': s22,
+  'Plan.json': s23,
+  'PlanId.json': s24,
+  'Provider.json': s25,
+  'SubscribeRequest.json': s26,
+  'Subscription.json': s27,
+  'TestEventResult.json': s28,
+  'TestMessageRequest.json': s29,
+  'TestUsageResult.json': s30,
+  'TriggerName.json': s31,
+  'UnsubscribeRequest.json': s32,
+  'Usage.json': s33,
+  'events/account_updated.json': s34,
+  'events/call_completed.json': s35,
+  'events/call_started.json': s36,
+  'events/message_received.json': s37,
+  'events/message_sent.json': s38,
+  'events/minutes_low.json': s39,
+  'events/minutes_purchased.json': s40,
+  'events/plan_changed.json': s41,
 } as const;

@@ -1,6 +1,7 @@
-import { readBoolean, readInteger, type Env } from './envVars';
+import { isHttpUrl, readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
 import { loadEventStreamConfig, type EventStreamConfig } from './http/eventStream/config';
+import { loadCallingConfig, type CallingConfig } from './calling/config';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -17,6 +18,7 @@ export interface Config {
   billing: BillingConfig;
   delivery: DeliveryConfig;
   eventStream: EventStreamConfig;
+  calling: CallingConfig;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -94,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
   const eventStream = loadEventStreamConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
+  const calling = loadCallingConfig(env, production, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     billing,
     delivery,
     eventStream,
+    calling,
   };
 }
 
@@ -158,13 +162,4 @@ function billingConfig(env: Env, production: boolean, problems: string[]): Billi
   if (new Set(given).size !== given.length)
     problems.push('STRIPE_PRICE_STARTER, STRIPE_PRICE_PRO and STRIPE_PRICE_ENTERPRISE must all differ');
   return { adapter: 'stripe', secretKey: secretKey ?? '', webhookSecret, prices };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

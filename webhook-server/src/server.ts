@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createBillingGateway } from './billing/createGateway';
+import { createCallingPlatform } from './calling/createCallingPlatform';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
@@ -54,6 +55,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = new Registry();
   const shutdown = new AbortController();
   const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
+  const calling = createCallingPlatform(config, storage, clock, logger);
   const context: AppContext = {
     config,
     storage,
@@ -61,6 +63,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     authenticators: [bearerAuthenticator(storage.db, clock)],
     billing: createBillingGateway(config),
+    calling: calling.platform,
     metrics,
     shutdown: shutdown.signal,
   };
@@ -96,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
   await deliveryWorker?.start();
+  calling.start();
   logger.info(
     {
       port,
@@ -116,6 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // In-flight requests get a grace period; a client that holds a connection open past it is cut.
         setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
+      await calling.stop();
       await deliveryWorker?.stop();
       await closeStorage();
     })());
