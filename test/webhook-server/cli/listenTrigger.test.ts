@@ -45,12 +45,15 @@ describe('atlas-connect listen and trigger', () => {
     ['account_updated', /account_updated\s+evt_\w+\s+changed profilePictureUrl$/],
     ['minutes_purchased', /minutes_purchased\s+evt_\w+\s+\+1000 min/],
     ['plan_changed', /plan_changed\s+evt_\w+\s+starter → pro \(upgrade\)$/],
+    ['call_started', /call_started\s+evt_\w+\s+\+14155550100$/],
     ['message_received', /message_received\s+evt_\w+\s+\+14155550100 "/],
     ['message_sent', /message_sent\s+evt_\w+\s+\+14155550100 "/],
   ])('when %s is triggered, then listen prints one line for it', async (name, line) => {
     const listening = await listen();
+    // The sandbox dialer plays calls out on the server's clock, which this test drives.
+    const clockDriver = setInterval(() => server.clock.advance(1000), 20);
 
-    const triggered = await trigger(name);
+    const triggered = await trigger(name).finally(() => clearInterval(clockDriver));
 
     expect(triggered).toMatchObject({ code: 0, err: '' });
     expect(triggered.out).toMatch(new RegExp(`${name} follows\\.$`));

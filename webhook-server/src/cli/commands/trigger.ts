@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import type { Account, PlanId } from '../../../../schemas/generated/types';
+import type { Account, Call, Campaign, PlanId, TriggerName } from '../../../../schemas/generated/types';
 import { isTriggerName, TRIGGER_NAMES } from '../../domain/hooks/samples';
 import { ApiClient, serverOptionsOf } from '../apiClient';
 import type { CommandContext } from '../context';
@@ -37,7 +37,7 @@ type Cause = (client: ApiClient, opts: TriggerOptions) => Promise<Triggered>;
  * How each trigger is caused: through the public API where it can be (the same requests an
  * integration makes), through the test-helper routes (development servers only) otherwise.
  */
-const CAUSES: Partial<Record<string, Cause>> = {
+const CAUSES: Record<TriggerName, Cause> = {
   account_updated: async (client) => {
     const account = await client.request<Account>({ method: 'GET', url: '/v1/api/account' });
     // Toggles the picture, so running it twice leaves the account as it was.
@@ -90,9 +90,58 @@ const CAUSES: Partial<Record<string, Cause>> = {
       result,
     };
   },
+  call_started: (client) => placeSandboxCall(client, ['in_progress', ...FINAL_CALL_STATUSES]),
+  call_completed: (client) => placeSandboxCall(client, FINAL_CALL_STATUSES),
   message_received: (client) => testMessage(client, 'message_received'),
   message_sent: (client) => testMessage(client, 'message_sent'),
 };
+
+const FINAL_CALL_STATUSES = ['completed', 'no_answer', 'busy', 'failed', 'canceled'];
+/** A fictional number (555-01xx), answered by the sandbox dialer. */
+const CALL_NUMBER = '+14155550100';
+const CALL_SECONDS = 3;
+const CALL_WAIT_MS = 60_000;
+
+/**
+ * Starts a short call in the account's first campaign, as an integration would, and waits until
+ * the server's calling platform (the sandbox dialer in development) has played it to `until`.
+ */
+async function placeSandboxCall(client: ApiClient, until: string[]): Promise<Triggered> {
+  const campaigns = await client.request<{ data: Campaign[] }>({
+    method: 'GET',
+    url: '/v1/api/campaigns?limit=1',
+  });
+  const campaign = campaigns.data[0];
+  if (!campaign)
+    throw new CliError(
+      'The account has no campaign to call from: create one with `atlas-connect campaigns create`.',
+    );
+  const queued = await client.request<Call>({
+    method: 'POST',
+    url: '/v1/api/calls',
+    data: {
+      campaignId: campaign.id,
+      phoneNumber: CALL_NUMBER,
+      customerName: 'Trigger Test',
+      parameters: { sandboxDurationSeconds: String(CALL_SECONDS) },
+    },
+    headers: { 'idempotency-key': `atlas-connect-trigger-${randomUUID()}` },
+  });
+  const deadline = Date.now() + CALL_WAIT_MS;
+  for (let call = queued; ;) {
+    if (until.includes(call.status))
+      return {
+        did: `Placed a ${CALL_SECONDS} s call to ${CALL_NUMBER} (${call.id}); it is ${call.status}.`,
+        result: call,
+      };
+    if (Date.now() > deadline)
+      throw new CliError(
+        `Call ${call.id} is still ${call.status} after ${CALL_WAIT_MS / 1000} s: does the server play calls with the sandbox dialer?`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    call = await client.request<Call>({ method: 'GET', url: `/v1/api/calls/${queued.id}` });
+  }
+}
 
 async function testMessage(client: ApiClient, type: 'message_received' | 'message_sent'): Promise<Triggered> {
   const result = await testHelper<{ messageId: string }>(client, {
@@ -131,7 +180,6 @@ export function registerTriggerCommand(program: Command, { io, print }: CommandC
       if (!isTriggerName(triggerName))
         throw new CliError(`Unknown trigger "${triggerName}"; use one of ${TRIGGER_NAMES.join(', ')}.`);
       const cause = CAUSES[triggerName];
-      if (!cause) throw new CliError(`trigger ${triggerName} is not available yet.`);
       const { server, apiKey } = serverOptionsOf(opts, io);
       const triggered = await cause(new ApiClient(server, apiKey), opts);
       print(!!opts.json, triggered.result as object, `${triggered.did} ${triggerName} follows.`);
