@@ -1,5 +1,6 @@
 import { schemaFiles } from '../../../schemas/generated/registry';
 import { testEngines } from '../../support/engines';
+import { PRODUCTION_ENV } from '../../support/env';
 import { Receiver } from '../../support/receiver';
 import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
 
@@ -113,13 +114,7 @@ describe.each(testEngines())('test helpers on %s', (engine) => {
 describe('test helpers in production', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('sqlite', {
-      NODE_ENV: 'production',
-      PUBLIC_BASE_URL: 'https://connect.atlas.test',
-      OAUTH_FORM_SECRET: 'x'.repeat(32),
-      BILLING_ADAPTER: 'sandbox',
-      LOG_LEVEL: 'silent',
-    });
+    server = await startTestServer('sqlite', { ...PRODUCTION_ENV, LOG_LEVEL: 'silent' });
   });
   afterAll(() => server.stop());
 
