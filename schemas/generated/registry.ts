@@ -24,23 +24,25 @@ import s21 from '../OAuthUserInfo.json';
 import s22 from '../PhoneNumber.json';
 import s23 from '../Plan.json';
 import s24 from '../PlanId.json';
-import s25 from '../Provider.json';
-import s26 from '../SubscribeRequest.json';
-import s27 from '../Subscription.json';
-import s28 from '../TestEventResult.json';
-import s29 from '../TestMessageRequest.json';
-import s30 from '../TestUsageResult.json';
-import s31 from '../TriggerName.json';
-import s32 from '../UnsubscribeRequest.json';
-import s33 from '../Usage.json';
-import s34 from '../events/account_updated.json';
-import s35 from '../events/call_completed.json';
-import s36 from '../events/call_started.json';
-import s37 from '../events/message_received.json';
-import s38 from '../events/message_sent.json';
-import s39 from '../events/minutes_low.json';
-import s40 from '../events/minutes_purchased.json';
-import s41 from '../events/plan_changed.json';
+import s25 from '../PlatformCallCancel.json';
+import s26 from '../PlatformCallDispatch.json';
+import s27 from '../Provider.json';
+import s28 from '../SubscribeRequest.json';
+import s29 from '../Subscription.json';
+import s30 from '../TestEventResult.json';
+import s31 from '../TestMessageRequest.json';
+import s32 from '../TestUsageResult.json';
+import s33 from '../TriggerName.json';
+import s34 from '../UnsubscribeRequest.json';
+import s35 from '../Usage.json';
+import s36 from '../events/account_updated.json';
+import s37 from '../events/call_completed.json';
+import s38 from '../events/call_started.json';
+import s39 from '../events/message_received.json';
+import s40 from '../events/message_sent.json';
+import s41 from '../events/minutes_low.json';
+import s42 from '../events/minutes_purchased.json';
+import s43 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -69,21 +71,23 @@ export const schemaFiles = {
   'PhoneNumber.json': s22,
   'Plan.json': s23,
   'PlanId.json': s24,
-  'Provider.json': s25,
-  'SubscribeRequest.json': s26,
-  'Subscription.json': s27,
-  'TestEventResult.json': s28,
-  'TestMessageRequest.json': s29,
-  'TestUsageResult.json': s30,
-  'TriggerName.json': s31,
-  'UnsubscribeRequest.json': s32,
-  'Usage.json': s33,
-  'events/account_updated.json': s34,
-  'events/call_completed.json': s35,
-  'events/call_started.json': s36,
-  'events/message_received.json': s37,
-  'events/message_sent.json': s38,
-  'events/minutes_low.json': s39,
-  'events/minutes_purchased.json': s40,
-  'events/plan_changed.json': s41,
+  'PlatformCallCancel.json': s25,
+  'PlatformCallDispatch.json': s26,
+  'Provider.json': s27,
+  'SubscribeRequest.json': s28,
+  'Subscription.json': s29,
+  'TestEventResult.json': s30,
+  'TestMessageRequest.json': s31,
+  'TestUsageResult.json': s32,
+  'TriggerName.json': s33,
+  'UnsubscribeRequest.json': s34,
+  'Usage.json': s35,
+  'events/account_updated.json': s36,
+  'events/call_completed.json': s37,
+  'events/call_started.json': s38,
+  'events/message_received.json': s39,
+  'events/message_sent.json': s40,
+  'events/minutes_low.json': s41,
+  'events/minutes_purchased.json': s42,
+  'events/plan_changed.json': s43,
 } as const;

@@ -10,7 +10,7 @@ import { listenForDeliveries } from './pgWakeups';
 import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
 import { HookSender } from './sender';
-import { deliveryBody } from './signer';
+import { outgoingRequest, type PlatformEndpoint } from './target';
 import {
   SqliteWorkerLock,
   WORKER_LOCK_HELD_MESSAGE,
@@ -35,6 +35,8 @@ export interface WorkerOptions {
   waitForLock?: boolean;
   /** SQLite: another worker took the lock over (this one's heartbeat came too late); it stopped claiming. */
   onLockLost?: () => void;
+  /** Where calls are dispatched (CALLING_ADAPTER=dispatch); platform deliveries fail and retry without it. */
+  platform?: PlatformEndpoint;
 }
 
 /**
@@ -63,6 +65,8 @@ export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly queue: DeliveryQueue;
   private readonly sender: HookSender;
+  /** For the calling platform, whose operator-set URL may be private (hook URLs may not). */
+  private readonly platformSender: HookSender | undefined;
   private readonly perUrl = new Map<string, number>();
   private inFlight = 0;
   private pumping = false;
@@ -98,6 +102,13 @@ export class DeliveryWorker {
       // bounds attempts per hook URL itself, so an origin may use up to the total concurrency.
       connectionsPerOrigin: options.config.concurrency,
     });
+    this.platformSender = options.platform
+      ? new HookSender({
+          timeoutMs: options.config.timeoutMs,
+          allowPrivateHookUrls: true,
+          connectionsPerOrigin: options.config.concurrencyPerUrl,
+        })
+      : undefined;
   }
 
   /** Whether this worker claims deliveries (on SQLite: holds the worker lock). */
@@ -117,6 +128,7 @@ export class DeliveryWorker {
       );
     } else {
       await this.sender.close();
+      await this.platformSender?.close();
       throw new WorkerLockHeldError();
     }
     if (this.lock) {
@@ -159,6 +171,7 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     while (this.flushing || this.finished.length) await this.flush();
     await this.sender.close();
+    await this.platformSender?.close();
     await this.queue.close();
     // Heartbeats go on until in-flight results are recorded, so no other worker takes over meanwhile.
     clearInterval(this.heartbeatTimer);
@@ -293,19 +306,25 @@ export class DeliveryWorker {
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    if (delivery.secret === undefined) {
+    const request = outgoingRequest(delivery, this.options.platform);
+    if (request === undefined) {
       await this.queue.cancel(delivery.id);
       return;
     }
     const { clock, config, metrics } = this.options;
     const startedAt = clock.now().toISOString();
-    const result = await this.sender.send(
-      delivery.hookUrl,
-      delivery.secret,
-      delivery.eventId,
-      deliveryBody(delivery.payload),
-      delivery.signed,
-    );
+    const sender = typeof request !== 'string' && request.trusted ? this.platformSender : this.sender;
+    const result =
+      typeof request === 'string' || !sender
+        ? { durationMs: 0, error: typeof request === 'string' ? request : 'no platform sender' }
+        : await sender.send(
+            request.url,
+            request.secret,
+            delivery.eventId,
+            request.body,
+            delivery.signed,
+            request.headers,
+          );
     const attemptNumber = delivery.attemptCount + 1;
     const decision = decide(result, attemptNumber, config, clock.now().getTime());
     metrics?.attempted(decision.outcome, result.durationMs);
@@ -320,6 +339,7 @@ export class DeliveryWorker {
       outcome: decision.outcome,
       nextAttemptAt:
         decision.nextAttemptAt === undefined ? undefined : new Date(decision.nextAttemptAt).toISOString(),
+      ...(delivery.callId ? { callId: delivery.callId } : {}),
     });
     this.scheduleFlush();
   }
