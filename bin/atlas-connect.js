@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Entry point of the operator CLI; runs the compiled server code (npm run build).
-const { main } = require('../dist/webhook-server/src/cli.js');
+const { main } = require('../dist/webhook-server/src/cli/index.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

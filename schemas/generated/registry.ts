@@ -29,17 +29,20 @@ import s26 from '../PlatformCallDispatch.json';
 import s27 from '../Provider.json';
 import s28 from '../SubscribeRequest.json';
 import s29 from '../Subscription.json';
-import s30 from '../TriggerName.json';
-import s31 from '../UnsubscribeRequest.json';
-import s32 from '../Usage.json';
-import s33 from '../events/account_updated.json';
-import s34 from '../events/call_completed.json';
-import s35 from '../events/call_started.json';
-import s36 from '../events/message_received.json';
-import s37 from '../events/message_sent.json';
-import s38 from '../events/minutes_low.json';
-import s39 from '../events/minutes_purchased.json';
-import s40 from '../events/plan_changed.json';
+import s30 from '../TestEventResult.json';
+import s31 from '../TestMessageRequest.json';
+import s32 from '../TestUsageResult.json';
+import s33 from '../TriggerName.json';
+import s34 from '../UnsubscribeRequest.json';
+import s35 from '../Usage.json';
+import s36 from '../events/account_updated.json';
+import s37 from '../events/call_completed.json';
+import s38 from '../events/call_started.json';
+import s39 from '../events/message_received.json';
+import s40 from '../events/message_sent.json';
+import s41 from '../events/minutes_low.json';
+import s42 from '../events/minutes_purchased.json';
+import s43 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -73,15 +76,18 @@ export const schemaFiles = {
   'Provider.json': s27,
   'SubscribeRequest.json': s28,
   'Subscription.json': s29,
-  'TriggerName.json': s30,
-  'UnsubscribeRequest.json': s31,
-  'Usage.json': s32,
-  'events/account_updated.json': s33,
-  'events/call_completed.json': s34,
-  'events/call_started.json': s35,
-  'events/message_received.json': s36,
-  'events/message_sent.json': s37,
-  'events/minutes_low.json': s38,
-  'events/minutes_purchased.json': s39,
-  'events/plan_changed.json': s40,
+  'TestEventResult.json': s30,
+  'TestMessageRequest.json': s31,
+  'TestUsageResult.json': s32,
+  'TriggerName.json': s33,
+  'UnsubscribeRequest.json': s34,
+  'Usage.json': s35,
+  'events/account_updated.json': s36,
+  'events/call_completed.json': s37,
+  'events/call_started.json': s38,
+  'events/message_received.json': s39,
+  'events/message_sent.json': s40,
+  'events/minutes_low.json': s41,
+  'events/minutes_purchased.json': s42,
+  'events/plan_changed.json': s43,
 } as const;

@@ -217,6 +217,10 @@ export interface EventEnvelope {
    * The campaign the event belongs to, null for account-wide events.
    */
   campaignId: string | null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {};
 }
 
@@ -483,6 +487,38 @@ export interface Subscription {
   createdAt: string;
 }
 
+// TestEventResult.json
+/**
+ * A test event queued for one subscription: read its attempts back with GET /v1/api/events-gateway/deliveries?subscriptionId=…
+ */
+export interface TestEventResult {
+  deliveryId: string;
+  event: EventEnvelope;
+}
+
+// TestMessageRequest.json
+/**
+ * Test helper (not in production): a message report as the calling platform would send it, for the caller's account. Unset fields get sample values; campaignId defaults to the account's oldest campaign.
+ */
+export interface TestMessageRequest {
+  type: 'message_received' | 'message_sent';
+  campaignId?: string;
+  phoneNumber?: PhoneNumber;
+  customerName?: string;
+  channel?: 'sms' | 'whatsapp';
+  body?: string;
+}
+
+// TestUsageResult.json
+/**
+ * Test helper (not in production): the call time used to take remaining minutes below the highest armed minutes_low threshold, and the usage after it.
+ */
+export interface TestUsageResult {
+  usedSeconds: number;
+  thresholdMinutes: number;
+  usage: Usage;
+}
+
 // TriggerName.json
 /**
  * The kind of event an integration can subscribe to.
@@ -544,6 +580,10 @@ export interface AccountUpdatedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     account: Account;
     changedFields: ('companyName' | 'adminName' | 'adminEmail' | 'profilePictureUrl')[];
@@ -560,6 +600,10 @@ export interface CallCompletedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     callId: string;
     campaignId: string;
@@ -584,6 +628,10 @@ export interface CallStartedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     callId: string;
     campaignId: string;
@@ -603,6 +651,10 @@ export interface MessageReceivedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     messageId: string;
     campaignId: string;
@@ -624,6 +676,10 @@ export interface MessageSentEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     messageId: string;
     campaignId: string;
@@ -645,6 +701,10 @@ export interface MinutesLowEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     remainingMinutes: number;
     thresholdMinutes: number;
@@ -666,6 +726,10 @@ export interface MinutesPurchasedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     purchaseId: string;
     blocks: number;
@@ -687,6 +751,10 @@ export interface PlanChangedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     previousPlan: {
       id: PlanId;

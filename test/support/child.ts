@@ -10,6 +10,8 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** What it wrote to stderr so far. */
   stderr(): string;
+  /** What it wrote to stdout so far. */
+  stdout(): string;
 }
 
 /** `atlas-connect <args>` from source in a child process, logging JSON at info level. */
@@ -33,6 +35,7 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
     process: child,
     exited,
     stderr: () => errors,
+    stdout: () => output,
     logged: (msg, timeoutMs = 15_000) =>
       new Promise<void>((resolve, reject) => {
         const needle = `"msg":"${msg}"`;

@@ -1,5 +1,6 @@
 import { isHttpUrl, readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+import { loadEventStreamConfig, type EventStreamConfig } from './http/eventStream/config';
 import { loadCallingConfig, type CallingConfig } from './calling/config';
 
 export interface Config {
@@ -16,6 +17,7 @@ export interface Config {
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
   delivery: DeliveryConfig;
+  eventStream: EventStreamConfig;
   calling: CallingConfig;
 }
 
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemo = readBoolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = readBoolean(env, 'TRUST_PROXY', false, problems);
   const delivery = loadDeliveryConfig(env, problems);
+  const eventStream = loadEventStreamConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
   const calling = loadCallingConfig(env, production, problems);
@@ -109,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     oauthFormSecret,
     billing,
     delivery,
+    eventStream,
     calling,
   };
 }

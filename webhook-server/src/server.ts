@@ -6,7 +6,7 @@ import { createCallingPlatform, platformEndpoint } from './calling/createCalling
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
-import { openStorage, type Storage } from './db/database';
+import { openStorage, type Storage } from './db/storage';
 import { migrate } from './db/migrate';
 import { DeliveryMetrics } from './delivery/metrics';
 import { countDueDeliveries } from './delivery/queue';
@@ -53,6 +53,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (ownsStorage) await storage.close();
   };
   const metrics = new Registry();
+  const shutdown = new AbortController();
   const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
   const calling = createCallingPlatform(config, storage, clock, logger);
   const context: AppContext = {
@@ -64,6 +65,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     billing: createBillingGateway(config),
     calling: calling.platform,
     metrics,
+    shutdown: shutdown.signal,
   };
   const app = buildApp(context);
 
@@ -112,6 +114,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      shutdown.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Storage } from '../db/database';
+import type { Storage } from '../db/storage';
 import type { CallingPlatform } from '../domain/callingPlatform';
 import type { Clock } from '../domain/clock';
 import { PlatformDispatch } from './platformDispatch';

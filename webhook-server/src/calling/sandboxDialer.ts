@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallStatus } from '../../../schemas/generated/types';
-import type { Storage } from '../db/database';
+import type { Storage } from '../db/storage';
 import type { CallRow, SandboxCallStepsTable } from '../db/schema';
 import { lockCall, markDispatched, markEnded, markStarted } from '../domain/callProgress';
 import type { CallingPlatform } from '../domain/callingPlatform';

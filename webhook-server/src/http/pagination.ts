@@ -1,5 +1,8 @@
 import type { Request } from 'express';
 import { badRequest } from '../domain/errors';
+import { MAX_PAGE_SIZE, parseLimit } from '../input/limits';
+
+export { MAX_PAGE_SIZE, parseLimit };
 
 export interface PageRequest {
   limit: number;
@@ -7,22 +10,6 @@ export interface PageRequest {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
-
-/**
- * A count a client asks for (a query parameter or a CLI option): 1 to `max`, `fallback` when
- * absent; otherwise a 400 naming `field`.
- */
-export function parseLimit(raw: unknown, max: number, fallback: number, field = 'limit'): number {
-  if (raw === undefined) return fallback;
-  const limit = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw badRequest(`${field} must be a whole number from 1 to ${max}.`, [
-      { field, message: `must be 1 to ${max}` },
-    ]);
-  }
-  return limit;
-}
 
 /** Reads `limit` and the opaque `cursor` (the last id of the previous page, base64url). */
 export function pageRequest(req: Request): PageRequest {

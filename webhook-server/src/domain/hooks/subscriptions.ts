@@ -11,7 +11,7 @@ import { currentPeriod, remainingSeconds } from '../usage';
 import { defaultThresholdMinutes } from './thresholds';
 
 /** Standard Webhooks secrets: whsec_ + base64 of 24 random bytes (192 bits). */
-function newSigningSecret(): string {
+export function newSigningSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
