@@ -1,3 +1,4 @@
+import { PLATFORM_DISPATCH } from '../../../webhook-server/src/domain/callDispatch';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
 import { EventFeed } from '../../../webhook-server/src/domain/eventFeed';
@@ -44,6 +45,24 @@ describe.each(testEngines())('event feed on %s', (engine) => {
     const [resumeAt, ...rest] = await recordEvents(db.storage, accountId, 131);
     const feed = feedOf(resumeAt);
     expect((await feed.read()).map((e) => e.id)).toStrictEqual(rest);
+  });
+
+  test('when the outbox holds a request to the calling platform, then a feed of every trigger leaves it out', async () => {
+    const [resumeAt] = await recordEvents(db.storage, accountId, 1);
+    // The row a production dispatch writes beside the account's events (calling/platformDispatch.ts).
+    await db.storage.db
+      .insertInto('events')
+      .values({
+        id: `evt_${resumeAt!.slice(4, 14)}ZZZZZZZZZZZZZZZZ`,
+        account_id: accountId,
+        campaign_id: null,
+        trigger_name: PLATFORM_DISPATCH,
+        payload: JSON.stringify({ type: 'call.dispatch' }),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    const later = await recordEvents(db.storage, accountId, 1);
+    expect((await feedOf(resumeAt).read()).map((e) => e.id)).toStrictEqual(later);
   });
 
   if (engine === 'postgres') {

@@ -1,6 +1,7 @@
 import { encodeTime } from 'ulidx';
 import type { TriggerName } from '../../../schemas/generated/types';
 import type { Db } from './db';
+import { TRIGGER_NAMES } from './hooks/samples';
 
 /** One event as the stream sends it: the envelope JSON exactly as deliveries carry it. */
 export interface FeedEvent {
@@ -80,8 +81,10 @@ export class EventFeed {
       .select(['id', 'payload'])
       .where('account_id', '=', this.options.accountId)
       .where('id', '>', afterId);
-    if (this.options.triggerNames.length > 0)
-      query = query.where('trigger_name', 'in', this.options.triggerNames);
+    // "Every trigger" means every subscriber-facing one: the outbox also holds the requests sent
+    // to the calling platform (platform_call_dispatch, …), which are not the account's events.
+    const triggerNames = this.options.triggerNames.length > 0 ? this.options.triggerNames : TRIGGER_NAMES;
+    query = query.where('trigger_name', 'in', triggerNames);
     return query.orderBy('id', 'asc').limit(PAGE).execute();
   }
 }
