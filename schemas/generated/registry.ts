@@ -10,33 +10,34 @@ import s7 from '../CallStatus.json';
 import s8 from '../Campaign.json';
 import s9 from '../Delivery.json';
 import s10 from '../DeliveryAttempt.json';
-import s11 from '../Error.json';
-import s12 from '../EventEnvelope.json';
-import s13 from '../ExtraMinutesPurchase.json';
-import s14 from '../ExtraMinutesPurchaseRequest.json';
-import s15 from '../MessageEventReport.json';
-import s16 from '../OAuthError.json';
-import s17 from '../OAuthRevokeRequest.json';
-import s18 from '../OAuthTokenRequest.json';
-import s19 from '../OAuthTokenResponse.json';
-import s20 from '../OAuthUserInfo.json';
-import s21 from '../PhoneNumber.json';
-import s22 from '../Plan.json';
-import s23 from '../PlanId.json';
-import s24 from '../Provider.json';
-import s25 from '../SubscribeRequest.json';
-import s26 from '../Subscription.json';
-import s27 from '../TriggerName.json';
-import s28 from '../UnsubscribeRequest.json';
-import s29 from '../Usage.json';
-import s30 from '../events/account_updated.json';
-import s31 from '../events/call_completed.json';
-import s32 from '../events/call_started.json';
-import s33 from '../events/message_received.json';
-import s34 from '../events/message_sent.json';
-import s35 from '../events/minutes_low.json';
-import s36 from '../events/minutes_purchased.json';
-import s37 from '../events/plan_changed.json';
+import s11 from '../DeliveryStats.json';
+import s12 from '../Error.json';
+import s13 from '../EventEnvelope.json';
+import s14 from '../ExtraMinutesPurchase.json';
+import s15 from '../ExtraMinutesPurchaseRequest.json';
+import s16 from '../MessageEventReport.json';
+import s17 from '../OAuthError.json';
+import s18 from '../OAuthRevokeRequest.json';
+import s19 from '../OAuthTokenRequest.json';
+import s20 from '../OAuthTokenResponse.json';
+import s21 from '../OAuthUserInfo.json';
+import s22 from '../PhoneNumber.json';
+import s23 from '../Plan.json';
+import s24 from '../PlanId.json';
+import s25 from '../Provider.json';
+import s26 from '../SubscribeRequest.json';
+import s27 from '../Subscription.json';
+import s28 from '../TriggerName.json';
+import s29 from '../UnsubscribeRequest.json';
+import s30 from '../Usage.json';
+import s31 from '../events/account_updated.json';
+import s32 from '../events/call_completed.json';
+import s33 from '../events/call_started.json';
+import s34 from '../events/message_received.json';
+import s35 from '../events/message_sent.json';
+import s36 from '../events/minutes_low.json';
+import s37 from '../events/minutes_purchased.json';
+import s38 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -51,31 +52,32 @@ export const schemaFiles = {
   'Campaign.json': s8,
   'Delivery.json': s9,
   'DeliveryAttempt.json': s10,
-  'Error.json': s11,
-  'EventEnvelope.json': s12,
-  'ExtraMinutesPurchase.json': s13,
-  'ExtraMinutesPurchaseRequest.json': s14,
-  'MessageEventReport.json': s15,
-  'OAuthError.json': s16,
-  'OAuthRevokeRequest.json': s17,
-  'OAuthTokenRequest.json': s18,
-  'OAuthTokenResponse.json': s19,
-  'OAuthUserInfo.json': s20,
-  'PhoneNumber.json': s21,
-  'Plan.json': s22,
-  'PlanId.json': s23,
-  'Provider.json': s24,
-  'SubscribeRequest.json': s25,
-  'Subscription.json': s26,
-  'TriggerName.json': s27,
-  'UnsubscribeRequest.json': s28,
-  'Usage.json': s29,
-  'events/account_updated.json': s30,
-  'events/call_completed.json': s31,
-  'events/call_started.json': s32,
-  'events/message_received.json': s33,
-  'events/message_sent.json': s34,
-  'events/minutes_low.json': s35,
-  'events/minutes_purchased.json': s36,
-  'events/plan_changed.json': s37,
+  'DeliveryStats.json': s11,
+  'Error.json': s12,
+  'EventEnvelope.json': s13,
+  'ExtraMinutesPurchase.json': s14,
+  'ExtraMinutesPurchaseRequest.json': s15,
+  'MessageEventReport.json': s16,
+  'OAuthError.json': s17,
+  'OAuthRevokeRequest.json': s18,
+  'OAuthTokenRequest.json': s19,
+  'OAuthTokenResponse.json': s20,
+  'OAuthUserInfo.json': s21,
+  'PhoneNumber.json': s22,
+  'Plan.json': s23,
+  'PlanId.json': s24,
+  'Provider.json': s25,
+  'SubscribeRequest.json': s26,
+  'Subscription.json': s27,
+  'TriggerName.json': s28,
+  'UnsubscribeRequest.json': s29,
+  'Usage.json': s30,
+  'events/account_updated.json': s31,
+  'events/call_completed.json': s32,
+  'events/call_started.json': s33,
+  'events/message_received.json': s34,
+  'events/message_sent.json': s35,
+  'events/minutes_low.json': s36,
+  'events/minutes_purchased.json': s37,
+  'events/plan_changed.json': s38,
 } as const;

@@ -8,6 +8,7 @@ export interface PageClient {
 
 export interface PageResponse {
   status: number;
+  /** The page with each run of whitespace made one space, so tests match markup however it is laid out. */
   text: string;
   location: string | null;
   headers: Headers;
@@ -43,7 +44,7 @@ export async function pageGet(
     headers: { cookie: cookieHeader(client) },
   });
   remember(client, res.headers);
-  const text = await res.text();
+  const text = (await res.text()).replace(/\s+/g, ' ');
   const csrf = csrfOf(text);
   if (csrf) client.csrf = csrf;
   return { status: res.status, text, location: res.headers.get('location'), headers: res.headers };
@@ -69,7 +70,7 @@ export async function pagePost(
     body,
   });
   remember(client, res.headers);
-  const text = await res.text();
+  const text = (await res.text()).replace(/\s+/g, ' ');
   const next = csrfOf(text);
   if (next) client.csrf = next;
   return { status: res.status, text, location: res.headers.get('location'), headers: res.headers };
@@ -94,7 +95,7 @@ export async function pageUpload(
     body: form,
   });
   remember(client, res.headers);
-  const text = await res.text();
+  const text = (await res.text()).replace(/\s+/g, ' ');
   return { status: res.status, text, location: res.headers.get('location'), headers: res.headers };
 }
 

@@ -29,8 +29,7 @@ button[disabled]{opacity:.6;cursor:wait}
 .notice{padding:10px 12px;margin:0 0 16px;border-radius:8px;background:#eefbf3;color:#17603a;border:1px solid #b7e4c7}
 .badge{display:inline-block;padding:2px 8px;border-radius:999px;font-size:13px;font-weight:700;background:#fff4d6;color:#7a4b00;border:1px solid #f0c36d}
 .muted{color:#5c667a;font-size:14px}
-.meter{height:16px;border-radius:8px;background:#e6e9f0;overflow:hidden;max-width:600px}
-.meter span{display:block;height:100%;background:#3b5bdb}
+progress{width:100%;max-width:600px;height:16px}
 .plans{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px}
 .plan{border:1px solid #dde2ec;border-radius:10px;padding:14px}
 .plan.current{border-color:#3b5bdb;box-shadow:0 0 0 2px #3b5bdb inset}
