@@ -1,4 +1,4 @@
-import { pageGet, pagePost, signIn, type PageClient } from '../../../support/accountPage';
+import { pageGet, pagePost, signIn } from '../../../support/accountPage';
 import { testEngines } from '../../../support/engines';
 import { api, createTenant, startTestServer, type TestServer } from '../../../support/server';
 

@@ -270,7 +270,7 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
     const viaPage = await fetch(`${server.url}/account/integrations/stats.json`, {
       headers: { cookie: `atlas_account_session=${session.cookies.get('atlas_account_session')}` },
     });
-    const stats = await viaPage.json();
+    const stats: any = await viaPage.json();
     const viaApi = await api(server, 'GET', '/v1/api/events-gateway/deliveries/stats', {
       apiKey: own.apiKey,
     });
@@ -315,7 +315,7 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
   test("when the live tail polls, then it gets the account's events after the last one it showed, and never another account's", async () => {
     const own = await createTenant(server);
     const session = await signIn(server, own.account.adminEmail, own.password);
-    const tail = async (after?: string) =>
+    const tail = async (after?: string): Promise<any> =>
       (
         await fetch(`${server.url}/account/integrations/tail.json${after ? `?after=${after}` : ''}`, {
           headers: { cookie: `atlas_account_session=${session.cookies.get('atlas_account_session')}` },
