@@ -8,7 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { Agent, request } from 'undici';
 import { startCheckpointer, type Checkpointer } from '../webhook-server/src/db/checkpointer';
-import { openStorage, type Storage } from '../webhook-server/src/db/database';
+import { openStorage, type Storage } from '../webhook-server/src/db/storage';
 import { migrate } from '../webhook-server/src/db/migrate';
 import { loadDeliveryConfig } from '../webhook-server/src/delivery/config';
 import { DeliveryWorker } from '../webhook-server/src/delivery/worker';

@@ -27,17 +27,20 @@ import s24 from '../PlanId.json';
 import s25 from '../Provider.json';
 import s26 from '../SubscribeRequest.json';
 import s27 from '../Subscription.json';
-import s28 from '../TriggerName.json';
-import s29 from '../UnsubscribeRequest.json';
-import s30 from '../Usage.json';
-import s31 from '../events/account_updated.json';
-import s32 from '../events/call_completed.json';
-import s33 from '../events/call_started.json';
-import s34 from '../events/message_received.json';
-import s35 from '../events/message_sent.json';
-import s36 from '../events/minutes_low.json';
-import s37 from '../events/minutes_purchased.json';
-import s38 from '../events/plan_changed.json';
+import s28 from '../TestEventResult.json';
+import s29 from '../TestMessageRequest.json';
+import s30 from '../TestUsageResult.json';
+import s31 from '../TriggerName.json';
+import s32 from '../UnsubscribeRequest.json';
+import s33 from '../Usage.json';
+import s34 from '../events/account_updated.json';
+import s35 from '../events/call_completed.json';
+import s36 from '../events/call_started.json';
+import s37 from '../events/message_received.json';
+import s38 from '../events/message_sent.json';
+import s39 from '../events/minutes_low.json';
+import s40 from '../events/minutes_purchased.json';
+import s41 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -69,15 +72,18 @@ export const schemaFiles = {
   'Provider.json': s25,
   'SubscribeRequest.json': s26,
   'Subscription.json': s27,
-  'TriggerName.json': s28,
-  'UnsubscribeRequest.json': s29,
-  'Usage.json': s30,
-  'events/account_updated.json': s31,
-  'events/call_completed.json': s32,
-  'events/call_started.json': s33,
-  'events/message_received.json': s34,
-  'events/message_sent.json': s35,
-  'events/minutes_low.json': s36,
-  'events/minutes_purchased.json': s37,
-  'events/plan_changed.json': s38,
+  'TestEventResult.json': s28,
+  'TestMessageRequest.json': s29,
+  'TestUsageResult.json': s30,
+  'TriggerName.json': s31,
+  'UnsubscribeRequest.json': s32,
+  'Usage.json': s33,
+  'events/account_updated.json': s34,
+  'events/call_completed.json': s35,
+  'events/call_started.json': s36,
+  'events/message_received.json': s37,
+  'events/message_sent.json': s38,
+  'events/minutes_low.json': s39,
+  'events/minutes_purchased.json': s40,
+  'events/plan_changed.json': s41,
 } as const;

@@ -502,6 +502,10 @@ export interface EventEnvelope {
    * The campaign the event belongs to, null for account-wide events.
    */
   campaignId: string | null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {};
 }
 
@@ -707,6 +711,38 @@ export interface Subscription {
   createdAt: string;
 }
 
+// TestEventResult.json
+/**
+ * A test event queued for one subscription: read its attempts back with GET /v1/api/events-gateway/deliveries?subscriptionId=…
+ */
+export interface TestEventResult {
+  deliveryId: string;
+  event: EventEnvelope;
+}
+
+// TestMessageRequest.json
+/**
+ * Test helper (not in production): a message report as the calling platform would send it, for the caller's account. Unset fields get sample values; campaignId defaults to the account's oldest campaign.
+ */
+export interface TestMessageRequest {
+  type: 'message_received' | 'message_sent';
+  campaignId?: string;
+  phoneNumber?: PhoneNumber;
+  customerName?: string;
+  channel?: 'sms' | 'whatsapp';
+  body?: string;
+}
+
+// TestUsageResult.json
+/**
+ * Test helper (not in production): the call time used to take remaining minutes below the highest armed minutes_low threshold, and the usage after it.
+ */
+export interface TestUsageResult {
+  usedSeconds: number;
+  thresholdMinutes: number;
+  usage: Usage;
+}
+
 // TriggerName.json
 /**
  * The kind of event an integration can subscribe to.
@@ -768,6 +804,10 @@ export interface AccountUpdatedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     account: Account;
     changedFields: ('companyName' | 'adminName' | 'adminEmail' | 'profilePictureUrl')[];
@@ -784,6 +824,10 @@ export interface CallCompletedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     callId: string;
     campaignId: string;
@@ -808,6 +852,10 @@ export interface CallStartedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     callId: string;
     campaignId: string;
@@ -827,6 +875,10 @@ export interface MessageReceivedEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     messageId: string;
     campaignId: string;
@@ -848,6 +900,10 @@ export interface MessageSentEvent {
   createdAt: string;
   accountId: string;
   campaignId: string;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     messageId: string;
     campaignId: string;
@@ -869,6 +925,10 @@ export interface MinutesLowEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     remainingMinutes: number;
     thresholdMinutes: number;
@@ -890,6 +950,10 @@ export interface MinutesPurchasedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     purchaseId: string;
     blocks: number;
@@ -911,6 +975,10 @@ export interface PlanChangedEvent {
   createdAt: string;
   accountId: string;
   campaignId: null;
+  /**
+   * Present, and true, only on a test event sent with POST /v1/api/events-gateway/trigger/subscriptions/{id}/test: documented sample data, not a real change.
+   */
+  test?: true;
   data: {
     previousPlan: {
       id: PlanId;

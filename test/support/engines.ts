@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openStorage, type Engine, type Storage } from '../../webhook-server/src/db/database';
+import { openStorage, type Engine, type Storage } from '../../webhook-server/src/db/storage';
 import { migrate } from '../../webhook-server/src/db/migrate';
 
 const postgresUrl = process.env.TEST_DATABASE_URL;

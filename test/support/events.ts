@@ -1,4 +1,4 @@
-import type { Storage } from '../../webhook-server/src/db/database';
+import type { Storage } from '../../webhook-server/src/db/storage';
 import { systemClock } from '../../webhook-server/src/domain/clock';
 import { recordEvent } from '../../webhook-server/src/domain/events';
 

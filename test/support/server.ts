@@ -1,5 +1,5 @@
 import { loadConfig } from '../../webhook-server/src/config';
-import type { Engine } from '../../webhook-server/src/db/database';
+import type { Engine } from '../../webhook-server/src/db/storage';
 import { createAccount } from '../../webhook-server/src/domain/accounts';
 import { issueApiKey } from '../../webhook-server/src/domain/apiKeys';
 import { createCampaign } from '../../webhook-server/src/domain/campaigns';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main, type CliIo } from '../../webhook-server/src/cli';
 import { loadConfig } from '../../webhook-server/src/config';
-import { openStorage } from '../../webhook-server/src/db/database';
+import { openStorage } from '../../webhook-server/src/db/storage';
 import { hashToken } from '../../webhook-server/src/domain/secrets';
 
 describe('atlas-connect oauth-clients create', () => {

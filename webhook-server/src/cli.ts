@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { AccountUpdate, PlanId } from '../../schemas/generated/types';
 import { ConfigError, loadConfig } from './config';
-import { openStorage, type Storage } from './db/database';
+import { openStorage, type Storage } from './db/storage';
 import { migrate } from './db/migrate';
 import { changePlan, createAccount, getAccountRow } from './domain/accounts';
 import { issueApiKey } from './domain/apiKeys';

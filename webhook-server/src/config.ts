@@ -1,5 +1,6 @@
 import { readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+import { loadEventStreamConfig, type EventStreamConfig } from './http/eventStream/config';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -15,6 +16,7 @@ export interface Config {
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
   delivery: DeliveryConfig;
+  eventStream: EventStreamConfig;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemo = readBoolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = readBoolean(env, 'TRUST_PROXY', false, problems);
   const delivery = loadDeliveryConfig(env, problems);
+  const eventStream = loadEventStreamConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
 
@@ -106,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     oauthFormSecret,
     billing,
     delivery,
+    eventStream,
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Storage } from './db/database';
+import type { Storage } from './db/storage';
 import { createAccount } from './domain/accounts';
 import { issueApiKey } from './domain/apiKeys';
 import { createCampaign } from './domain/campaigns';

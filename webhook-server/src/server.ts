@@ -5,7 +5,7 @@ import { createBillingGateway } from './billing/createGateway';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
-import { openStorage, type Storage } from './db/database';
+import { openStorage, type Storage } from './db/storage';
 import { migrate } from './db/migrate';
 import { DeliveryMetrics } from './delivery/metrics';
 import { countDueDeliveries } from './delivery/queue';
@@ -52,6 +52,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (ownsStorage) await storage.close();
   };
   const metrics = new Registry();
+  const shutdown = new AbortController();
   const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
   const context: AppContext = {
     config,
@@ -61,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     authenticators: [bearerAuthenticator(storage.db, clock)],
     billing: createBillingGateway(config),
     metrics,
+    shutdown: shutdown.signal,
   };
   const app = buildApp(context);
 
@@ -107,6 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      shutdown.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
-import { openStorage } from './db/database';
+import { openStorage } from './db/storage';
 import { migrate } from './db/migrate';
 import { DeliveryWorker } from './delivery/worker';
 import { systemClock } from './domain/clock';

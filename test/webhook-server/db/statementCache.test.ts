@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { withStatementCache } from '../../../webhook-server/src/db/database';
+import { withStatementCache } from '../../../webhook-server/src/db/storage';
 
 describe('SQLite statement cache', () => {
   let sqlite: SQLite.Database;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
-import { openStorage, type Storage } from '../../../webhook-server/src/db/database';
+import { openStorage, type Storage } from '../../../webhook-server/src/db/storage';
 import { migrate } from '../../../webhook-server/src/db/migrate';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';

@@ -1,7 +1,7 @@
 import { getPriority } from 'node:os';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { openStorage } from '../../../webhook-server/src/db/database';
+import { openStorage } from '../../../webhook-server/src/db/storage';
 import { migrate } from '../../../webhook-server/src/db/migrate';
 import { loadDeliveryConfig } from '../../../webhook-server/src/delivery/config';
 import { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../../webhook-server/src/config';
-import { openStorage, type Storage } from '../../../webhook-server/src/db/database';
+import { openStorage, type Storage } from '../../../webhook-server/src/db/storage';
 import { migrate } from '../../../webhook-server/src/db/migrate';
 import { loadDeliveryConfig } from '../../../webhook-server/src/delivery/config';
 import { DeliveryWorker } from '../../../webhook-server/src/delivery/worker';

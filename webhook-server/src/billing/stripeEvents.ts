@@ -11,7 +11,7 @@ import {
   recordSubscriptionState,
   settleAccountPlan,
   type RecordResult,
-} from './subscriptions';
+} from './stripeSubscriptions';
 
 export interface StripeEventResult {
   /** false when this event id was applied before: nothing changed. */

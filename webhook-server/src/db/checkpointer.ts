@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Storage } from './database';
+import type { Storage } from './storage';
 
 /** SQLite's own default: a connection checkpoints when its commit leaves 1000 pages in the WAL. */
 const AUTOCHECKPOINT_PAGES = 1000;

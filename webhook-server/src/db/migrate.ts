@@ -1,5 +1,5 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import type { Storage } from './database';
+import type { Storage } from './storage';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_oauth';
 import * as m003 from './migrations/003_hooks';
@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_period_anchor';
 import * as m006 from './migrations/006_stripe_subscriptions';
 import * as m007 from './migrations/007_delivery_worker_lock';
 import * as m009 from './migrations/009_account_page';
+import * as m012 from './migrations/012_test_events';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '006_stripe_subscriptions': m006,
   '007_delivery_worker_lock': m007,
   '009_account_page': m009,
+  '012_test_events': m012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { PlanId } from '../../../schemas/generated/types';
 
 /**
@@ -86,6 +86,8 @@ export interface EventsTable {
   /** The full event envelope as delivered, JSON. */
   payload: string;
   created_at: string;
+  /** 1 for a test event (sample data sent to one subscription on request); 0 by default. */
+  test: ColumnType<number, number | undefined, never>;
 }
 
 export interface MessagesTable {

@@ -1,5 +1,5 @@
 'use strict';
-// How every connection to an Atlas SQLite file is set up: the API's (database.ts) and those of the
+// How every connection to an Atlas SQLite file is set up: the API's (storage.ts) and those of the
 // worker threads (the delivery thread, the checkpoint thread). Plain JavaScript, since a worker
 // thread loads its files as they are. Types are in sqliteConnection.d.ts.
 

@@ -51,7 +51,7 @@ export function loadDeliveryConfig(env: Env, problems: string[]): DeliveryConfig
   };
 }
 
-function duration(env: Env, name: string, fallback: string, problems: string[]): number {
+export function duration(env: Env, name: string, fallback: string, problems: string[]): number {
   const raw = env[name] || fallback;
   const ms = parseDuration(raw);
   if (ms === undefined || ms <= 0) {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Storage } from '../db/database';
+import type { Storage } from '../db/storage';
 import type { Clock } from '../domain/clock';
 import { inTransaction, type Db } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';

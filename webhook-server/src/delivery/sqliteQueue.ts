@@ -94,7 +94,7 @@ const RECORD_DELAY_MS = 10;
 /**
  * The statements on a connection of their own in a worker thread, started on first use. Requests
  * run one at a time in the order sent. Transactions there are IMMEDIATE and the main connection's
- * are too (see db/database.ts), so the two connections queue for SQLite's write lock (busy_timeout)
+ * are too (see db/storage.ts), so the two connections queue for SQLite's write lock (busy_timeout)
  * rather than fail. If the thread dies, pending calls fail (their claims expire and are sent again:
  * at least once) and the next call starts a new thread.
  */

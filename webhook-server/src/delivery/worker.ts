@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Storage } from '../db/database';
+import type { Storage } from '../db/storage';
 import type { Clock } from '../domain/clock';
 import { onNewDeliveries } from '../domain/hooks/newWork';
 import type { DeliveryConfig } from './config';

@@ -11,6 +11,8 @@ export interface NewEvent {
   data: object;
   /** Deliver only to these subscriptions (minutes_low: the ones that crossed their threshold). */
   onlySubscriptionIds?: string[];
+  /** A test event: sample data marked `test: true`, kept out of the trigger samples. */
+  test?: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
     createdAt: clock.now().toISOString(),
     accountId: event.accountId,
     campaignId: event.campaignId,
+    ...(event.test ? { test: true as const } : {}),
     data: event.data as EventEnvelope['data'],
   };
   await inTransaction(db, async (trx) => {
@@ -37,6 +40,7 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
         trigger_name: envelope.triggerName,
         payload: JSON.stringify(envelope),
         created_at: envelope.createdAt,
+        test: event.test ? 1 : 0,
       })
       .execute();
     await fanOut(trx, envelope, event.onlySubscriptionIds);
@@ -44,7 +48,7 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
   return envelope;
 }
 
-/** The account's latest events of one kind, newest first. */
+/** The account's latest real (not test) events of one kind, newest first. */
 export async function latestEvents(
   db: Db,
   accountId: string,
@@ -56,6 +60,7 @@ export async function latestEvents(
     .select('payload')
     .where('account_id', '=', accountId)
     .where('trigger_name', '=', triggerName)
+    .where('test', '=', 0)
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

@@ -13,11 +13,14 @@ import { callRoutes } from './routes/calls';
 import { campaignRoutes } from './routes/campaigns';
 import { deliveryRoutes } from './routes/deliveries';
 import { docsRoutes } from './routes/docs';
+import { eventStreamRoutes } from './routes/eventStream';
 import { healthRoutes } from './routes/health';
 import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
+import { testEventRoutes } from './routes/testEvents';
+import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -61,6 +64,9 @@ export function buildApp(ctx: AppContext): Express {
   api.use(callRoutes(ctx));
   api.use(hookRoutes(ctx));
   api.use(deliveryRoutes(ctx));
+  api.use(testEventRoutes(ctx));
+  api.use(eventStreamRoutes(ctx));
+  if (ctx.config.env !== 'production') api.use(testHelperRoutes(ctx));
   app.use('/v1/api', api);
   app.use('/v1/internal', internalRoutes(ctx));
 

@@ -28,6 +28,7 @@ export function requireAccount(authenticators: Authenticator[]): RequestHandler 
       const accountId = await authenticate(req);
       if (accountId) {
         res.locals.accountId = accountId;
+        res.locals.recheckCredential = () => authenticate(req).then((again) => again === accountId);
         next();
         return;
       }
@@ -40,6 +41,16 @@ export function accountIdOf(res: Response): string {
   const accountId: unknown = res.locals.accountId;
   if (typeof accountId !== 'string') throw new Error('requireAccount must run before this handler');
   return accountId;
+}
+
+/**
+ * Asks the authenticator that admitted the request again: false once its key or token was revoked
+ * or expired (long-lived responses such as event streams check this as they go).
+ */
+export async function credentialStillValid(res: Response): Promise<boolean> {
+  const recheck = res.locals.recheckCredential as (() => Promise<boolean>) | undefined;
+  if (!recheck) throw new Error('requireAccount must run before this handler');
+  return recheck().catch(() => false);
 }
 
 /** The token of an `Authorization: Bearer <token>` header (scheme in any case, RFC 6750), if any. */

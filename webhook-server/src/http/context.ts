@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { BillingGateway } from '../billing/gateway';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
-import type { Storage } from '../db/database';
+import type { Storage } from '../db/storage';
 import type { Clock } from '../domain/clock';
 import type { Authenticator } from './auth';
 
@@ -18,4 +18,6 @@ export interface AppContext {
   billing: BillingGateway;
   /** Prometheus registry served at /metrics; modules register their metrics on it. */
   metrics: Registry;
+  /** Aborted when the server starts shutting down: long-lived responses (event streams) end then. */
+  shutdown: AbortSignal;
 }

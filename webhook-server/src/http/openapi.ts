@@ -6,6 +6,7 @@ import { accountPaths } from './routes/accountOpenapi';
 import { billingPaths } from './routes/billingOpenapi';
 import { callsPaths } from './routes/callsOpenapi';
 import { campaignsPaths } from './routes/campaignsOpenapi';
+import { developerPaths } from './routes/developerOpenapi';
 import { healthPaths } from './routes/healthOpenapi';
 import { hooksPaths } from './routes/hooksOpenapi';
 import { internalPaths } from './routes/internalOpenapi';
@@ -17,6 +18,7 @@ const PATH_MODULES: PathItems[] = [
   callsPaths,
   billingPaths,
   hooksPaths,
+  developerPaths,
   oauthPaths,
   internalPaths,
   healthPaths,

@@ -39,6 +39,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found in this account',
   409: 'Conflicts with existing data',
   422: 'Well-formed but not acceptable',
+  429: 'Too many requests or open streams: retry later',
   503: 'Not available',
 };
 

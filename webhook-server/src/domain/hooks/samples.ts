@@ -9,10 +9,16 @@ export function isTriggerName(value: string): value is TriggerName {
   return (TRIGGER_NAMES as readonly string[]).includes(value);
 }
 
+/** The documented example of a trigger's event schema, made to belong to this account. */
+export function documentedSample(accountId: string, triggerName: TriggerName): EventEnvelope | undefined {
+  const schema = schemaFiles[`events/${triggerName}.json`] as { examples?: EventEnvelope[] };
+  const example = schema.examples?.[0];
+  return example ? { ...example, accountId } : undefined;
+}
+
 /**
  * Zapier's performList: the account's latest events of a trigger, newest first, exactly as a
- * delivery carries them; when there are none yet, the documented example of the event schema,
- * made to belong to this account.
+ * delivery carries them; when there are none yet, the documented example of the event schema.
  */
 export async function sampleEvents(
   db: Db,
@@ -22,7 +28,6 @@ export async function sampleEvents(
 ): Promise<EventEnvelope[]> {
   const latest = await latestEvents(db, accountId, triggerName, limit);
   if (latest.length > 0) return latest;
-  const schema = schemaFiles[`events/${triggerName}.json`] as { examples?: EventEnvelope[] };
-  const example = schema.examples?.[0];
-  return example ? [{ ...example, accountId }] : [];
+  const sample = documentedSample(accountId, triggerName);
+  return sample ? [sample] : [];
 }

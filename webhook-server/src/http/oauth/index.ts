@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { authorizeRoutes } from './authorizeRoutes';
 import { userInfoRoutes } from './bearer';
 import { FormTokens } from './formToken';
-import { createOAuthServer } from './server';
+import { createOAuthServer } from './authorizationServer';
 import { SignInLimiter } from './signInLimiter';
 import { tokenRoutes } from './tokenRoutes';
 
