@@ -107,6 +107,7 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
     for (const path of [
       `/account/integrations/apps/${app.clientId}/disconnect`,
       `/account/integrations/hooks/${hook.id}/delete`,
+      `/account/integrations/hooks/${hook.id}/test`,
       `/account/integrations/deliveries/${dead}/replay`,
       '/account/integrations/hooks/sub_01JUNKJUNKJUNKJUNKJUNKJUNK/delete',
     ]) {
@@ -215,6 +216,27 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
     expect((await pagePost(server, session, `/account/integrations/deliveries/${dead}/replay`)).status).toBe(
       409,
     );
+  });
+
+  test('when the admin sends a test event to a hook, then a test delivery of its trigger shows in the log', async () => {
+    const own = await createTenant(server);
+    const session = await signIn(server, own.account.adminEmail, own.password);
+    const hook = await subscribe(own, 'call_completed');
+    const sent = await pagePost(server, session, `/account/integrations/hooks/${hook.id}/test`);
+    expect(sent.location).toBe('/account/integrations?done=tested');
+    const deliveries = await api(
+      server,
+      'GET',
+      `/v1/api/events-gateway/deliveries?subscriptionId=${hook.id}`,
+      {
+        apiKey: own.apiKey,
+      },
+    );
+    expect(deliveries.body.data).toHaveLength(1);
+    expect(deliveries.body.data[0]).toMatchObject({ triggerName: 'call_completed', status: 'pending' });
+    const page = await pageGet(server, session, sent.location!);
+    expect(page.text).toContain('A test event is on its way to the hook');
+    expect(page.text).toContain(`data-delivery="${deliveries.body.data[0].id}"`);
   });
 
   test('when the admin deletes a hook, then it is unsubscribed', async () => {

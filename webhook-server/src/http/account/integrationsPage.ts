@@ -28,8 +28,6 @@ export interface IntegrationsView {
   filter: DeliveryLogFilter;
   stats: DeliveryStats;
   notice?: string;
-  /** Whether this server can send a test event to a hook. */
-  canSendTests: boolean;
 }
 
 const csrfField = (token: string) => html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`;
@@ -134,19 +132,15 @@ function hooksSection(view: IntegrationsView): SafeHtml {
         <td><code>${shortUrl(hook.hookUrl)}</code></td>
         <td>${healthText(view.health.get(hook.id))}</td>
         <td>
-          ${
-            view.canSendTests
-              ? html`<form method="post" action="/account/integrations/hooks/${hook.id}/test">
-                  ${csrfField(view.csrfToken)}<button
-                    class="secondary"
-                    type="submit"
-                    aria-label="Send a test ${hook.triggerName} event"
-                  >
-                    Send test event
-                  </button>
-                </form> `
-              : ''
-          }
+          <form method="post" action="/account/integrations/hooks/${hook.id}/test">
+            ${csrfField(view.csrfToken)}<button
+              class="secondary"
+              type="submit"
+              aria-label="Send a test ${hook.triggerName} event"
+            >
+              Send test event
+            </button>
+          </form>
           <form method="post" action="/account/integrations/hooks/${hook.id}/delete">
             ${csrfField(view.csrfToken)}<button
               class="danger"

@@ -9,6 +9,7 @@ import { eventsAfter } from '../../domain/hooks/eventTail';
 import { hookHealth } from '../../domain/hooks/hookHealth';
 import { isTriggerName } from '../../domain/hooks/samples';
 import { listSubscriptions, unsubscribe } from '../../domain/hooks/subscriptions';
+import { sendTestEvent } from '../../domain/hooks/testEvents';
 import { disconnectApp, listConnectedApps } from '../../domain/oauth/connectedApps';
 import type { AccountPageDeps } from './deps';
 import { integrationsBody, type DeliveryLogFilter, type IntegrationsView } from './integrationsPage';
@@ -72,7 +73,6 @@ export function integrationsRoutes(deps: AccountPageDeps): Router {
       olderCursor: deliveries.length === LOG_PAGE_SIZE ? deliveries[deliveries.length - 1]?.id : undefined,
       filter,
       stats: await deliveryStats(db, clock, accountId),
-      canSendTests: false,
       ...extra,
     };
     sendPage(res, status, {
@@ -124,6 +124,11 @@ export function integrationsRoutes(deps: AccountPageDeps): Router {
   router.post('/account/integrations/hooks/:id/delete', requireCsrf, async (req, res) => {
     await unsubscribe(db, clock, pageSessionOf(res).accountId, { id: req.params.id as string });
     done(res, 'deleted');
+  });
+
+  router.post('/account/integrations/hooks/:id/test', requireCsrf, async (req, res) => {
+    await sendTestEvent(db, clock, pageSessionOf(res).accountId, req.params.id as string);
+    done(res, 'tested');
   });
 
   router.post('/account/integrations/deliveries/:id/replay', requireCsrf, async (req, res) => {
