@@ -317,7 +317,7 @@ function chartsSection(stats: DeliveryStats): SafeHtml {
     <section aria-labelledby="tail-title">
       <h2 id="tail-title">Live tail</h2>
       <p class="muted">New events of this account appear here as they happen (checked every few seconds).</p>
-      <ol id="tail" aria-live="polite"></ol>
+      <ul id="tail" aria-live="polite"></ul>
     </section>`;
 }
 

@@ -1,6 +1,7 @@
 import type { FieldProblem } from '../../domain/errors';
 import type { Account } from '../../../../schemas/generated/types';
 import { html, type SafeHtml } from './html';
+import { PICTURE_PATH } from './pictureRoutes';
 import { CSRF_FIELD } from './session';
 
 export interface SettingsView {
@@ -40,6 +41,26 @@ function field(view: SettingsView, spec: (typeof FIELDS)[number]): SafeHtml {
     />${problem ? html`<p class="field-error" id="${errorId}">${spec.label} ${problem}</p>` : ''}`;
 }
 
+/**
+ * The picture when this server stores it (shown by its path: the page's policy loads images from
+ * here only); a URL set elsewhere through the API is named, not loaded.
+ */
+function avatar(account: Account): SafeHtml {
+  const path = account.profilePictureUrl ? new URL(account.profilePictureUrl).pathname : '';
+  if (path.startsWith(`${PICTURE_PATH}/`))
+    return html`<img
+      class="avatar"
+      id="avatar"
+      src="${path}"
+      alt="Profile picture of ${account.adminName}"
+    />`;
+  return html`<span class="avatar" id="avatar" role="img" aria-label="No profile picture uploaded"></span>${
+      account.profilePictureUrl
+        ? html`<span class="muted">Picture set by URL: ${account.profilePictureUrl}</span>`
+        : ''
+    }`;
+}
+
 export function settingsBody(view: SettingsView): SafeHtml {
   const { account, csrfToken } = view;
   const pictureProblem = problemOf(view.problems, 'picture');
@@ -49,18 +70,7 @@ export function settingsBody(view: SettingsView): SafeHtml {
     ${view.alert ? html`<p role="alert" class="alert">${view.alert}</p>` : ''}
     <section aria-labelledby="picture-title">
       <h2 id="picture-title">Profile picture</h2>
-      <div class="row">
-        ${
-          account.profilePictureUrl
-            ? html`<img
-                class="avatar"
-                id="avatar"
-                src="${account.profilePictureUrl}"
-                alt="Profile picture of ${account.adminName}"
-              />`
-            : html`<span class="avatar" id="avatar" role="img" aria-label="No profile picture"></span>`
-        }
-      </div>
+      <div class="row">${avatar(account)}</div>
       <form method="post" action="/account/settings/picture" enctype="multipart/form-data">
         ${csrf}
         <label for="picture">Upload a picture (PNG, JPEG or WebP, up to 2 MB)</label>

@@ -51,7 +51,8 @@ summary{cursor:pointer;display:flex;flex-wrap:wrap;gap:4px 12px}
 .filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:end}
 .filters label{margin:0}
 .filters select{min-width:140px}
-#tail{font-family:ui-monospace,Menlo,monospace;font-size:13px;max-height:180px;overflow:auto;padding-left:18px}
+#tail{font-family:ui-monospace,Menlo,monospace;font-size:13px;max-height:180px;overflow:auto;list-style:none;padding:0;margin:0}
+#tail li{padding:2px 0;border-bottom:1px solid #f0f2f6;overflow-wrap:anywhere}
 .signin{max-width:420px;margin:48px auto}
 @media (max-width:480px){main{padding:8px}section{padding:14px}h1{font-size:21px}}
 `;
