@@ -19,6 +19,7 @@ describeWithBrowser('The Account page in a real browser (headless Chromium)', ()
   let page: Page;
   let base: string;
   const problems: string[] = [];
+  const requested: string[] = [];
 
   const shot = (name: string) =>
     page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -40,6 +41,7 @@ describeWithBrowser('The Account page in a real browser (headless Chromium)', ()
       if (/Content.Security.Policy/i.test(message.text())) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   });
   afterAll(async () => {
     await browser?.close();
@@ -219,6 +221,7 @@ describeWithBrowser('The Account page in a real browser (headless Chromium)', ()
       async () => (await page.locator('#tail li').count()) === shown + 1,
     );
     await expect(page.locator('#tail li').first().textContent()).resolves.toContain('account_updated');
+    expect(requested).toContain('/account/integrations/stream');
     await shot('integrations');
   });
 

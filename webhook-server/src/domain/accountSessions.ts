@@ -40,8 +40,16 @@ export async function startSession(db: Db, clock: Clock, accountId: string): Pro
   return { token, csrfToken };
 }
 
-/** The live session of this cookie value, or undefined (unknown, idle too long, or past its end). */
-export async function findSession(db: Db, clock: Clock, token: string): Promise<ActiveSession | undefined> {
+/**
+ * The live session of this cookie value, or undefined (unknown, idle too long, or past its end).
+ * A request by the admin counts as activity; a background check (`touch: false`) does not.
+ */
+export async function findSession(
+  db: Db,
+  clock: Clock,
+  token: string,
+  options: { touch: boolean } = { touch: true },
+): Promise<ActiveSession | undefined> {
   const tokenHash = hashToken(token);
   const row = await db
     .selectFrom('account_sessions')
@@ -55,7 +63,7 @@ export async function findSession(db: Db, clock: Clock, token: string): Promise<
     await endSession(db, token);
     return undefined;
   }
-  if (idleSince >= TOUCH_INTERVAL_MS) {
+  if (options.touch && idleSince >= TOUCH_INTERVAL_MS) {
     await db
       .updateTable('account_sessions')
       .set({ last_seen_at: now.toISOString() })

@@ -2,6 +2,7 @@ import { validatorFor } from '../../../../webhook-server/src/http/validation';
 import { pageGet, pagePost, signIn, type PageClient } from '../../../support/accountPage';
 import { testEngines } from '../../../support/engines';
 import { authorizeCode, exchangeCode, registerClient } from '../../../support/oauth';
+import { openSse } from '../../../support/sse';
 import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../../support/server';
 
 const HOOK_URL = 'http://127.0.0.1:9/hooks/catch/123456/abcdef-secret-path';
@@ -17,6 +18,7 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
     server = await startTestServer(engine, {
       DELIVERY_WORKER: 'false',
       ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
+      EVENT_STREAM_HEARTBEAT: '200ms',
     });
     tenant = await createTenant(server);
     intruder = await createTenant(server);
@@ -361,5 +363,31 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  test("when the live tail streams, then the account's new events arrive and another account's never do, and it needs a live session", async () => {
+    const own = await createTenant(server);
+    const session = await signIn(server, own.account.adminEmail, own.password);
+    const cookie = `atlas_account_session=${session.cookies.get('atlas_account_session')}`;
+    const refused = await openSse(`${server.url}/account/integrations/stream`, {});
+    expect(refused.status).toBe(401);
+    const stream = await openSse(`${server.url}/account/integrations/stream`, { cookie });
+    try {
+      expect(stream.status).toBe(200);
+      await api(server, 'PATCH', '/v1/api/account', {
+        apiKey: intruder.apiKey,
+        body: { adminName: 'Not yours' },
+      });
+      await api(server, 'PATCH', '/v1/api/account', { apiKey: own.apiKey, body: { adminName: 'Streamed' } });
+      const [message] = await stream.received(1);
+      const event = JSON.parse(message!.data);
+      expect(event).toMatchObject({ accountId: own.account.id, triggerName: 'account_updated' });
+      expect(event.data.account.adminName).toBe('Streamed');
+      // Signing out ends the stream at its next heartbeat.
+      await pagePost(server, session, '/account/sign-out');
+      await stream.ended;
+    } finally {
+      stream.close();
+    }
   });
 });

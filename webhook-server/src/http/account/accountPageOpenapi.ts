@@ -69,6 +69,30 @@ export const accountPagePaths: PathItems = {
       },
     },
   },
+  '/account/integrations/stream': {
+    get: {
+      summary: 'The live tail as Server-Sent Events: the same feed as /v1/api/events-gateway/stream',
+      description: `${sessionNote} It ends when the session does.`,
+      tags: ['Account page'],
+      security: [],
+      parameters: [
+        {
+          name: 'after',
+          in: 'query',
+          schema: { type: 'string', pattern: '^evt_' },
+          description: 'Resume after this event id (or send Last-Event-ID)',
+        },
+      ],
+      responses: {
+        200: {
+          description: 'An event stream',
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+        ...errorResponses(400, 401),
+        429: { description: 'Too many open streams for this account', ...jsonContent(ref('Error.json')) },
+      },
+    },
+  },
   '/media/profile-pictures/{id}': {
     get: {
       summary: 'An uploaded profile picture (the account’s profilePictureUrl)',

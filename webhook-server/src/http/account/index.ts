@@ -15,6 +15,7 @@ import { pictureRoutes } from './pictureRoutes';
 import { requireSession } from './session';
 import { settingsRoutes } from './settingsRoutes';
 import { signInRoutes } from './signInRoutes';
+import { streamRoutes } from './streamRoutes';
 
 /**
  * The Account page at /account: server-rendered HTML whose every write is a normal form POST,
@@ -46,13 +47,14 @@ export function accountPageRoutes(ctx: AppContext): Router {
   router.use(settingsRoutes(deps));
   router.use(billingPageRoutes(deps));
   router.use(integrationsRoutes(deps));
+  router.use(streamRoutes(deps));
   router.use(pageErrors);
   return router;
 }
 
 /** Refusals on a page answer as a page: a 404 for another account's id, a 400 for an unreadable form. */
 const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
-  if (!req.path.startsWith('/account') || req.path.endsWith('.json')) return next(err);
+  if (!req.path.startsWith('/account') || /(\.json|\/stream)$/.test(req.path)) return next(err);
   const refusal = err instanceof AppError && err.statusCode < 500;
   if (!refusal && !isBodyParserError(err)) return next(err);
   const status = refusal ? err.statusCode : 400;

@@ -316,7 +316,7 @@ function chartsSection(stats: DeliveryStats): SafeHtml {
     </section>
     <section aria-labelledby="tail-title">
       <h2 id="tail-title">Live tail</h2>
-      <p class="muted">New events of this account appear here as they happen (checked every few seconds).</p>
+      <p class="muted">New events of this account appear here as they happen.</p>
       <ul id="tail" aria-live="polite"></ul>
     </section>`;
 }

@@ -44,7 +44,7 @@ export function requireSession(db: Db, clock: Clock): RequestHandler {
     const session = token ? await findSession(db, clock, token) : undefined;
     const account = session ? await findAccountRow(db, session.accountId) : undefined;
     if (!session || !account) {
-      if (req.path.endsWith('.json')) {
+      if (req.path.endsWith('.json') || req.path.endsWith('/stream')) {
         res
           .status(401)
           .json({ statusCode: 401, error: 'Unauthorized', message: 'Sign in again at /account.' });

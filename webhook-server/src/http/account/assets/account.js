@@ -1,5 +1,5 @@
 /* The Account page's progressive script: every form works without it; with it, a form cannot be
-   sent twice, the charts draw from the aggregate endpoint, and the live tail polls for events. */
+   sent twice, the charts draw from the aggregate endpoint, and the live tail follows the events. */
 /* global document, window, fetch, setTimeout, Chart */
 'use strict';
 
@@ -83,20 +83,28 @@
     latency.dataset.rendered = 'true';
   }
 
+  // The live tail: the latest events, then the account's event stream; polling where it cannot run.
   function startTail(list) {
     var lastId;
-    function poll() {
+    var seen = {};
+    function show(event) {
+      if (seen[event.id]) return;
+      seen[event.id] = true;
+      var item = document.createElement('li');
+      item.textContent = event.createdAt.slice(11, 19) + ' ' + event.triggerName + ' ' + event.id;
+      list.insertBefore(item, list.firstChild);
+      if (!lastId || event.id > lastId) lastId = event.id;
+    }
+    function latest() {
       var url = '/account/integrations/tail.json' + (lastId ? '?after=' + encodeURIComponent(lastId) : '');
-      fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      return fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
         .then(signInAgain)
         .then(function (page) {
-          page.data.forEach(function (event) {
-            var item = document.createElement('li');
-            item.textContent = event.createdAt.slice(11, 19) + ' ' + event.triggerName + ' ' + event.id;
-            list.insertBefore(item, list.firstChild);
-            lastId = event.id;
-          });
-        })
+          page.data.forEach(show);
+        });
+    }
+    function poll() {
+      latest()
         .catch(function () {
           /* the next poll tries again */
         })
@@ -104,7 +112,26 @@
           setTimeout(poll, 3000);
         });
     }
-    poll();
+    function stream() {
+      var source = new window.EventSource(
+        '/account/integrations/stream' + (lastId ? '?after=' + encodeURIComponent(lastId) : ''),
+      );
+      source.onmessage = function (message) {
+        show(JSON.parse(message.data));
+      };
+      source.onerror = function () {
+        // A closed stream (session over, too many tabs) is not retried by the browser: poll instead.
+        if (source.readyState === window.EventSource.CLOSED) poll();
+      };
+    }
+    latest()
+      .catch(function () {
+        /* the stream or the poll fills the list */
+      })
+      .then(function () {
+        if (typeof window.EventSource === 'function') stream();
+        else poll();
+      });
   }
 
   if (document.getElementById('deliveries-chart') && typeof Chart === 'function') {
