@@ -34,14 +34,17 @@ export function csrfOf(text: string): string | undefined {
   return /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
 }
 
-export async function pageGet(
+/** One request as the browser sends it: its cookies, no redirect followed; remembers what it sets. */
+async function send(
   server: { url: string },
   client: PageClient,
   path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: URLSearchParams | FormData } = {},
 ): Promise<PageResponse> {
   const res = await fetch(server.url + path, {
+    ...init,
     redirect: 'manual',
-    headers: { cookie: cookieHeader(client) },
+    headers: { cookie: cookieHeader(client), ...init.headers },
   });
   remember(client, res.headers);
   const text = (await res.text()).replace(/\s+/g, ' ');
@@ -50,8 +53,12 @@ export async function pageGet(
   return { status: res.status, text, location: res.headers.get('location'), headers: res.headers };
 }
 
+export function pageGet(server: { url: string }, client: PageClient, path: string): Promise<PageResponse> {
+  return send(server, client, path);
+}
+
 /** Posts a form as a browser does; the session's CSRF token is added unless `csrf` says otherwise. */
-export async function pagePost(
+export function pagePost(
   server: { url: string },
   client: PageClient,
   path: string,
@@ -59,25 +66,16 @@ export async function pagePost(
   options: { csrf?: string | null } = {},
 ): Promise<PageResponse> {
   const csrf = options.csrf === undefined ? client.csrf : options.csrf;
-  const body = new URLSearchParams({
-    ...(csrf === null || csrf === undefined ? {} : { _csrf: csrf }),
-    ...fields,
-  });
-  const res = await fetch(server.url + path, {
+  const body = new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), ...fields });
+  return send(server, client, path, {
     method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookieHeader(client), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
   });
-  remember(client, res.headers);
-  const text = (await res.text()).replace(/\s+/g, ' ');
-  const next = csrfOf(text);
-  if (next) client.csrf = next;
-  return { status: res.status, text, location: res.headers.get('location'), headers: res.headers };
 }
 
 /** Posts a multipart form (a picture upload) with the session's CSRF token. */
-export async function pageUpload(
+export function pageUpload(
   server: { url: string },
   client: PageClient,
   path: string,
@@ -88,15 +86,7 @@ export async function pageUpload(
   const csrf = options.csrf === undefined ? client.csrf : options.csrf;
   if (csrf) form.append('_csrf', csrf);
   form.append('picture', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  const res = await fetch(server.url + path, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookieHeader(client) },
-    body: form,
-  });
-  remember(client, res.headers);
-  const text = (await res.text()).replace(/\s+/g, ' ');
-  return { status: res.status, text, location: res.headers.get('location'), headers: res.headers };
+  return send(server, client, path, { method: 'POST', body: form });
 }
 
 /** Signs in through the sign-in form; the client then holds the session cookie and CSRF token. */

@@ -73,6 +73,15 @@ describe.each(testEngines())('Account Settings tab (%s)', (engine) => {
     );
   });
 
+  test('when a field carries a control character, then it is refused with a 400 naming it and nothing changes', async () => {
+    const res = await pagePost(server, client, '/account/settings', { companyName: 'Null\u0000Co' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('The companyName field must not contain control characters.');
+    expect(
+      (await api(server, 'GET', '/v1/api/account', { apiKey: tenant.apiKey })).body.companyName,
+    ).not.toContain('\u0000');
+  });
+
   test('when the email belongs to another account, then the conflict shows next to the email field', async () => {
     const other = await createTenant(server);
     const res = await pagePost(server, client, '/account/settings', { adminEmail: other.account.adminEmail });

@@ -3,16 +3,18 @@ import { errorResponses, jsonContent, ref, type PathItems } from '../openapiPart
 const sessionNote =
   'Called by the Account page with its session cookie (sign in at /account); without a live session it answers 401.';
 
+const statsResponses = {
+  200: { description: 'Counted by the server', ...jsonContent(ref('DeliveryStats.json')) },
+  ...errorResponses(401),
+};
+
 /** The Account page's JSON (its charts and live tail), the delivery statistics, and uploaded pictures. */
 export const accountPagePaths: PathItems = {
   '/v1/api/events-gateway/deliveries/stats': {
     get: {
       summary: 'Deliveries per hour by outcome and attempt latency (p50, p95) over the last 24 hours',
       tags: ['Hooks'],
-      responses: {
-        200: { description: 'Counted by the server', ...jsonContent(ref('DeliveryStats.json')) },
-        ...errorResponses(401),
-      },
+      responses: statsResponses,
     },
   },
   '/account/integrations/stats.json': {
@@ -21,10 +23,7 @@ export const accountPagePaths: PathItems = {
       description: sessionNote,
       tags: ['Account page'],
       security: [],
-      responses: {
-        200: { description: 'Counted by the server', ...jsonContent(ref('DeliveryStats.json')) },
-        ...errorResponses(401),
-      },
+      responses: statsResponses,
     },
   },
   '/account/integrations/tail.json': {

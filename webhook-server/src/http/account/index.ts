@@ -8,6 +8,7 @@ import { SignInLimiter } from '../oauth/signInLimiter';
 import { assetRoutes } from './assetRoutes';
 import { billingPageRoutes } from './billingRoutes';
 import type { AccountPageDeps } from './deps';
+import { refuseControlCharacters } from './formText';
 import { html } from './html';
 import { integrationsRoutes } from './integrationsRoutes';
 import { sendPage } from './layout';
@@ -34,7 +35,7 @@ export function accountPageRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use(pictureRoutes(db));
   router.use(assetRoutes());
-  router.use('/account', express.urlencoded({ extended: false, limit: '16kb' }));
+  router.use('/account', express.urlencoded({ extended: false, limit: '16kb' }), refuseControlCharacters);
   router.use(signInRoutes(deps));
   router.get('/account', requireSession(db, ctx.clock), (_req, res) =>
     res.redirect(303, '/account/settings'),

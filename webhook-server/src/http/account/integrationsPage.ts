@@ -181,10 +181,22 @@ function hooksSection(view: IntegrationsView): SafeHtml {
   </section>`;
 }
 
-function option(value: string, label: string, selected: string | undefined): SafeHtml {
-  return html`<option value="${value}" ${value === (selected ?? '') ? html` selected` : ''}>
-    ${label}
-  </option>`;
+/** One labelled filter of the delivery log; its first choice is "any". */
+function filterSelect(
+  name: string,
+  label: string,
+  anyLabel: string,
+  choices: [value: string, text: string][],
+  selected: string | undefined,
+): SafeHtml {
+  const option = ([value, text]: [string, string]) =>
+    html`<option value="${value}" ${value === (selected ?? '') ? html`selected` : ''}>${text}</option>`;
+  return html`<div>
+    <label for="filter-${name}">${label}</label>
+    <select id="filter-${name}" name="${name}">
+      ${option(['', anyLabel])}${choices.map(option)}
+    </select>
+  </div>`;
 }
 
 function deliveryItem(delivery: Delivery, csrfToken: string): SafeHtml {
@@ -252,24 +264,27 @@ function deliveryLogSection(view: IntegrationsView): SafeHtml {
   return html`<section aria-labelledby="log-title">
     <h2 id="log-title">Delivery log</h2>
     <form method="get" action="/account/integrations#log-title" class="filters">
-      <div>
-        <label for="filter-status">Status</label
-        ><select id="filter-status" name="status">
-          ${option('', 'Any status', filter.status)}${DELIVERY_STATUSES.map((s) => option(s, s, filter.status))}
-        </select>
-      </div>
-      <div>
-        <label for="filter-trigger">Trigger</label
-        ><select id="filter-trigger" name="trigger">
-          ${option('', 'Any trigger', filter.triggerName)}${TRIGGER_NAMES.map((t) => option(t, t, filter.triggerName))}
-        </select>
-      </div>
-      <div>
-        <label for="filter-subscription">Hook</label
-        ><select id="filter-subscription" name="subscription">
-          ${option('', 'Any hook', filter.subscriptionId)}${view.hooks.map((h) => option(h.id, `${h.triggerName} → ${shortUrl(h.hookUrl)}`, filter.subscriptionId))}
-        </select>
-      </div>
+      ${filterSelect(
+        'status',
+        'Status',
+        'Any status',
+        DELIVERY_STATUSES.map((st) => [st, st]),
+        filter.status,
+      )}
+      ${filterSelect(
+        'trigger',
+        'Trigger',
+        'Any trigger',
+        TRIGGER_NAMES.map((t) => [t, t]),
+        filter.triggerName,
+      )}
+      ${filterSelect(
+        'subscription',
+        'Hook',
+        'Any hook',
+        view.hooks.map((h) => [h.id, `${h.triggerName} → ${shortUrl(h.hookUrl)}`]),
+        filter.subscriptionId,
+      )}
       <div><button type="submit">Filter</button></div>
     </form>
     <div id="deliveries">

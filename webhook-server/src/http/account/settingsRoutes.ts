@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { AccountUpdate } from '../../../../schemas/generated/types';
 import { toAccount, updateAccount } from '../../domain/accounts';
@@ -54,7 +54,6 @@ export function settingsRoutes(deps: AccountPageDeps): Router {
   const { storage, clock, config } = deps;
   const { db } = storage;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   const show = (res: Response, status: number, session: PageSession, view: Partial<SettingsView> = {}) =>
     sendPage(res, status, {
@@ -84,7 +83,7 @@ export function settingsRoutes(deps: AccountPageDeps): Router {
     show(res, 200, pageSessionOf(res), { notice });
   });
 
-  router.post('/account/settings', form, requireCsrf, async (req, res) => {
+  router.post('/account/settings', requireCsrf, async (req, res) => {
     const session = pageSessionOf(res);
     const body: Record<string, unknown> = req.body ?? {};
     const update: Record<string, unknown> = {};
@@ -126,7 +125,7 @@ export function settingsRoutes(deps: AccountPageDeps): Router {
     });
   });
 
-  router.post('/account/settings/picture/remove', form, requireCsrf, async (_req, res) => {
+  router.post('/account/settings/picture/remove', requireCsrf, async (_req, res) => {
     await removeProfilePicture(db, clock, pageSessionOf(res).accountId);
     res.redirect(303, '/account/settings?done=picture-removed');
   });
