@@ -26,6 +26,17 @@ export async function startSession(db: Db, clock: Clock, accountId: string): Pro
   const token = randomToken('');
   const csrfToken = randomToken('');
   const now = clock.now();
+  // The account's sessions that ended unseen (a closed browser) are cleared as a new one starts.
+  await db
+    .deleteFrom('account_sessions')
+    .where('account_id', '=', accountId)
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<=', now.toISOString()),
+        eb('last_seen_at', '<=', new Date(now.getTime() - SESSION_IDLE_MS).toISOString()),
+      ]),
+    )
+    .execute();
   await db
     .insertInto('account_sessions')
     .values({

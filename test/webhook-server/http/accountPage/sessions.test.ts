@@ -119,6 +119,22 @@ describe.each(testEngines())('Account page sessions (%s)', (engine) => {
     expect((await pageGet(server, busy, '/account/settings')).location).toBe('/account/sign-in');
   });
 
+  test('when sessions ended unseen (a closed browser), then the next sign-in clears them from the database', async () => {
+    const own = await createTenant(server);
+    const rows = () =>
+      server.context.storage.db
+        .selectFrom('account_sessions')
+        .select('token_hash')
+        .where('account_id', '=', own.account.id)
+        .execute();
+    await signIn(server, own.account.adminEmail, own.password);
+    await signIn(server, own.account.adminEmail, own.password);
+    expect(await rows()).toHaveLength(2);
+    server.clock.advance(SESSION_IDLE_MS);
+    await signIn(server, own.account.adminEmail, own.password);
+    expect(await rows()).toHaveLength(1);
+  });
+
   test('when sign-in is guessed at, then after five tries the account is locked out for a while, even with the right password', async () => {
     const target = await createTenant(server);
     for (let i = 0; i < 5; i++) {

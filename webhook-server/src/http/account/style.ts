@@ -43,6 +43,8 @@ td form{display:inline}
 td button{padding:4px 10px;font-size:14px}
 details{border-bottom:1px solid #e6e9f0;padding:8px 0}
 summary{cursor:pointer;display:flex;flex-wrap:wrap;gap:4px 12px}
+summary::before{content:"▸";color:#5c667a}
+details[open] summary::before{content:"▾"}
 .status-delivered{color:#17603a}.status-dead{color:#b42318}.status-pending{color:#7a4b00}
 .avatar{width:72px;height:72px;border-radius:50%;object-fit:cover;border:1px solid #dde2ec;background:#e6e9f0}
 .secret{font-family:ui-monospace,Menlo,monospace;word-break:break-all;background:#f3f5f9;padding:8px;border-radius:6px}
