@@ -31,7 +31,7 @@ describe.each(testEngines())('Account Billing tab, sandbox (%s)', (engine) => {
     expect(page.text).not.toContain('Book your AI workshop');
   });
 
-  test('when the admin reviews and confirms extra minutes twice with one confirmation, then one purchase is made', async () => {
+  test('when the admin reviews and confirms extra minutes twice with one confirmation, then one purchase is made, shown to that account only', async () => {
     const tenant = await createTenant(server, 'pro');
     const client = await signIn(server, tenant.account.adminEmail, tenant.password);
     const review = await pagePost(server, client, '/account/billing/extra-minutes/review', { blocks: '2' });
@@ -51,6 +51,12 @@ describe.each(testEngines())('Account Billing tab, sandbox (%s)', (engine) => {
     expect(usage.extraMinutes).toBe(2000);
     const result = await pageGet(server, client, first.location!);
     expect(result.text).toContain('Purchase succeeded: 2000 extra minutes for $178.00');
+
+    const intruder = await createTenant(server, 'pro');
+    const intruderClient = await signIn(server, intruder.account.adminEmail, intruder.password);
+    const peek = await pageGet(server, intruderClient, first.location!);
+    expect(peek.status).toBe(200);
+    expect(peek.text).not.toContain('purchase-result');
 
     const again = await pagePost(server, client, '/account/billing/extra-minutes/review', { blocks: '2' });
     expect(/name="idempotencyKey" value="([^"]+)"/.exec(again.text)![1]).not.toBe(key);
