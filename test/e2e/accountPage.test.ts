@@ -49,13 +49,16 @@ describeWithBrowser('The Account page in a real browser (headless Chromium)', ()
     await server?.stop();
   });
 
-  test('when the admin signs in with email and password, then the Settings tab opens', async () => {
+  test('when the admin signs in with email and password by keyboard, then the Settings tab opens', async () => {
     await page.goto(`${base}/account`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Sign in to your Atlas account');
     await shot('sign-in');
-    await page.getByLabel('Admin email').fill(tenant.account.adminEmail);
-    await page.getByLabel('Password').fill(tenant.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // By keyboard alone: the first Tab reaches the email field, Enter submits.
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(tenant.account.adminEmail);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(tenant.password);
+    await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/account/settings`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Account Settings');
     // The stylesheet is inline under the CSP nonce: it applies only if the policy lets it.

@@ -77,14 +77,20 @@ export async function removeProfilePicture(db: Db, clock: Clock, accountId: stri
   });
 }
 
+/**
+ * A stored picture, while it is still its account's picture: once profilePictureUrl points
+ * elsewhere (a PATCH through the API), the old URL serves nothing.
+ */
 export async function findProfilePicture(
   db: Db,
   pictureId: string,
 ): Promise<{ contentType: string; bytes: Buffer } | undefined> {
   const row = await db
-    .selectFrom('profile_pictures')
-    .select(['content_type', 'bytes'])
-    .where('id', '=', pictureId)
+    .selectFrom('profile_pictures as p')
+    .innerJoin('accounts as a', 'a.id', 'p.account_id')
+    .select(['p.content_type', 'p.bytes', 'a.profile_picture_url'])
+    .where('p.id', '=', pictureId)
     .executeTakeFirst();
-  return row ? { contentType: row.content_type, bytes: Buffer.from(row.bytes) } : undefined;
+  if (!row || !row.profile_picture_url?.endsWith(`/${pictureId}`)) return undefined;
+  return { contentType: row.content_type, bytes: Buffer.from(row.bytes) };
 }

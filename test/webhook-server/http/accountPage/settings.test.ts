@@ -178,4 +178,23 @@ describe.each(testEngines())('Account Settings tab (%s)', (engine) => {
       account: { profilePictureUrl: null },
     });
   });
+
+  test('when the API points profilePictureUrl elsewhere, then the uploaded picture is no longer served', async () => {
+    await pageUpload(server, client, '/account/settings/picture', {
+      name: 'me.png',
+      type: 'image/png',
+      bytes: TINY_PNG,
+    });
+    const url = (await api(server, 'GET', '/v1/api/account', { apiKey: tenant.apiKey })).body
+      .profilePictureUrl;
+    expect((await fetch(server.url + new URL(url).pathname)).status).toBe(200);
+    await api(server, 'PATCH', '/v1/api/account', {
+      apiKey: tenant.apiKey,
+      body: { profilePictureUrl: 'https://cdn.example.com/me.png' },
+    });
+    expect((await fetch(server.url + new URL(url).pathname)).status).toBe(404);
+    const page = await pageGet(server, client, '/account/settings');
+    expect(page.text).toContain('Picture set by URL: https://cdn.example.com/me.png');
+    expect(page.text).not.toContain('<img');
+  });
 });
