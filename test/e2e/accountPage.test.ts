@@ -5,7 +5,14 @@ import { describeWithBrowser, launchBrowser, type TestBrowser } from '../support
 import { TINY_PNG } from '../support/images';
 import { authorizeCode, exchangeCode, registerClient } from '../support/oauth';
 import { Receiver, status } from '../support/receiver';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../support/server';
+import {
+  TEST_SERVICE_TOKEN,
+  api,
+  createTenant,
+  startTestServer,
+  type Tenant,
+  type TestServer,
+} from '../support/server';
 import { waitFor } from '../support/waitFor';
 
 /** Screenshots of each tab land here for people to look at (git-ignored; CI keeps them as artifacts). */
@@ -117,9 +124,26 @@ describeWithBrowser('The Account page in a real browser (headless Chromium)', ()
   });
 
   test('when the admin buys extra minutes and double-clicks Confirm, then one purchase is made and shown', async () => {
+    // Three hours of calls, so the usage bar has something to show.
+    const call = await api(server, 'POST', '/v1/internal/call-events', {
+      token: TEST_SERVICE_TOKEN,
+      body: {
+        type: 'call_completed',
+        callId: 'browser-call-1',
+        campaignId: tenant.campaign.id,
+        phoneNumber: '+14155550123',
+        status: 'completed',
+        durationSeconds: 3 * 3600,
+        occurredAt: server.clock.now().toISOString(),
+      },
+    });
+    expect(call.status).toBeLessThan(300);
     await page.getByRole('link', { name: 'Account Billing' }).click();
     await page.waitForURL(`${base}/account/billing`);
     await expect(page.locator('.badge').first().textContent()).resolves.toBe('sandbox');
+    await expect(page.locator('label[for=usage-bar]').textContent()).resolves.toBe(
+      '180 of 500 minutes used (36%)',
+    );
     await shot('billing');
     await page.getByLabel('Number of 1000-minute blocks').fill('3');
     await page.getByRole('button', { name: 'Review purchase' }).click();
