@@ -11,38 +11,39 @@ import s8 from '../CallStatus.json';
 import s9 from '../Campaign.json';
 import s10 from '../Delivery.json';
 import s11 from '../DeliveryAttempt.json';
-import s12 from '../Error.json';
-import s13 from '../EventEnvelope.json';
-import s14 from '../ExtraMinutesPurchase.json';
-import s15 from '../ExtraMinutesPurchaseRequest.json';
-import s16 from '../MessageEventReport.json';
-import s17 from '../OAuthError.json';
-import s18 from '../OAuthRevokeRequest.json';
-import s19 from '../OAuthTokenRequest.json';
-import s20 from '../OAuthTokenResponse.json';
-import s21 from '../OAuthUserInfo.json';
-import s22 from '../PhoneNumber.json';
-import s23 from '../Plan.json';
-import s24 from '../PlanId.json';
-import s25 from '../PlatformCallCancel.json';
-import s26 from '../PlatformCallDispatch.json';
-import s27 from '../Provider.json';
-import s28 from '../SubscribeRequest.json';
-import s29 from '../Subscription.json';
-import s30 from '../TestEventResult.json';
-import s31 from '../TestMessageRequest.json';
-import s32 from '../TestUsageResult.json';
-import s33 from '../TriggerName.json';
-import s34 from '../UnsubscribeRequest.json';
-import s35 from '../Usage.json';
-import s36 from '../events/account_updated.json';
-import s37 from '../events/call_completed.json';
-import s38 from '../events/call_started.json';
-import s39 from '../events/message_received.json';
-import s40 from '../events/message_sent.json';
-import s41 from '../events/minutes_low.json';
-import s42 from '../events/minutes_purchased.json';
-import s43 from '../events/plan_changed.json';
+import s12 from '../DeliveryStats.json';
+import s13 from '../Error.json';
+import s14 from '../EventEnvelope.json';
+import s15 from '../ExtraMinutesPurchase.json';
+import s16 from '../ExtraMinutesPurchaseRequest.json';
+import s17 from '../MessageEventReport.json';
+import s18 from '../OAuthError.json';
+import s19 from '../OAuthRevokeRequest.json';
+import s20 from '../OAuthTokenRequest.json';
+import s21 from '../OAuthTokenResponse.json';
+import s22 from '../OAuthUserInfo.json';
+import s23 from '../PhoneNumber.json';
+import s24 from '../Plan.json';
+import s25 from '../PlanId.json';
+import s26 from '../PlatformCallCancel.json';
+import s27 from '../PlatformCallDispatch.json';
+import s28 from '../Provider.json';
+import s29 from '../SubscribeRequest.json';
+import s30 from '../Subscription.json';
+import s31 from '../TestEventResult.json';
+import s32 from '../TestMessageRequest.json';
+import s33 from '../TestUsageResult.json';
+import s34 from '../TriggerName.json';
+import s35 from '../UnsubscribeRequest.json';
+import s36 from '../Usage.json';
+import s37 from '../events/account_updated.json';
+import s38 from '../events/call_completed.json';
+import s39 from '../events/call_started.json';
+import s40 from '../events/message_received.json';
+import s41 from '../events/message_sent.json';
+import s42 from '../events/minutes_low.json';
+import s43 from '../events/minutes_purchased.json';
+import s44 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -58,36 +59,37 @@ export const schemaFiles = {
   'Campaign.json': s9,
   'Delivery.json': s10,
   'DeliveryAttempt.json': s11,
-  'Error.json': s12,
-  'EventEnvelope.json': s13,
-  'ExtraMinutesPurchase.json': s14,
-  'ExtraMinutesPurchaseRequest.json': s15,
-  'MessageEventReport.json': s16,
-  'OAuthError.json': s17,
-  'OAuthRevokeRequest.json': s18,
-  'OAuthTokenRequest.json': s19,
-  'OAuthTokenResponse.json': s20,
-  'OAuthUserInfo.json': s21,
-  'PhoneNumber.json': s22,
-  'Plan.json': s23,
-  'PlanId.json': s24,
-  'PlatformCallCancel.json': s25,
-  'PlatformCallDispatch.json': s26,
-  'Provider.json': s27,
-  'SubscribeRequest.json': s28,
-  'Subscription.json': s29,
-  'TestEventResult.json': s30,
-  'TestMessageRequest.json': s31,
-  'TestUsageResult.json': s32,
-  'TriggerName.json': s33,
-  'UnsubscribeRequest.json': s34,
-  'Usage.json': s35,
-  'events/account_updated.json': s36,
-  'events/call_completed.json': s37,
-  'events/call_started.json': s38,
-  'events/message_received.json': s39,
-  'events/message_sent.json': s40,
-  'events/minutes_low.json': s41,
-  'events/minutes_purchased.json': s42,
-  'events/plan_changed.json': s43,
+  'DeliveryStats.json': s12,
+  'Error.json': s13,
+  'EventEnvelope.json': s14,
+  'ExtraMinutesPurchase.json': s15,
+  'ExtraMinutesPurchaseRequest.json': s16,
+  'MessageEventReport.json': s17,
+  'OAuthError.json': s18,
+  'OAuthRevokeRequest.json': s19,
+  'OAuthTokenRequest.json': s20,
+  'OAuthTokenResponse.json': s21,
+  'OAuthUserInfo.json': s22,
+  'PhoneNumber.json': s23,
+  'Plan.json': s24,
+  'PlanId.json': s25,
+  'PlatformCallCancel.json': s26,
+  'PlatformCallDispatch.json': s27,
+  'Provider.json': s28,
+  'SubscribeRequest.json': s29,
+  'Subscription.json': s30,
+  'TestEventResult.json': s31,
+  'TestMessageRequest.json': s32,
+  'TestUsageResult.json': s33,
+  'TriggerName.json': s34,
+  'UnsubscribeRequest.json': s35,
+  'Usage.json': s36,
+  'events/account_updated.json': s37,
+  'events/call_completed.json': s38,
+  'events/call_started.json': s39,
+  'events/message_received.json': s40,
+  'events/message_sent.json': s41,
+  'events/minutes_low.json': s42,
+  'events/minutes_purchased.json': s43,
+  'events/plan_changed.json': s44,
 } as const;

@@ -184,6 +184,325 @@ export interface DeliveryAttempt {
   outcome: 'delivered' | 'retry' | 'dead' | 'gone';
 }
 
+// DeliveryStats.json
+/**
+ * An account's deliveries over the last 24 whole hours (the current one included), counted by the server. Deliveries count in the hour they were created, by where they stand now (pending ones not yet attempted and cancelled ones are left out); latency is over the attempts started in each hour, as nearest-rank percentiles.
+ */
+export interface DeliveryStats {
+  /**
+   * Start of the oldest hour.
+   */
+  from: string;
+  /**
+   * When the numbers were counted.
+   */
+  to: string;
+  /**
+   * Oldest hour first.
+   *
+   * @minItems 24
+   * @maxItems 24
+   */
+  hours: [
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+    {
+      hour: string;
+      delivered: number;
+      /**
+       * Still pending after at least one failed attempt.
+       */
+      retrying: number;
+      dead: number;
+      attempts: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+    },
+  ];
+  totals: {
+    delivered: number;
+    retrying: number;
+    dead: number;
+    attempts: number;
+    p50Ms: number | null;
+    p95Ms: number | null;
+  };
+}
+
 // Error.json
 /**
  * Every error response. details lists per-field problems for 400 and 422.

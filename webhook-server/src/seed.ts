@@ -50,6 +50,7 @@ export function demoBanner(seed: DemoSeed, baseUrl: string): string {
     '',
     'Try it:',
     `  curl -s -H 'api-key: ${seed.apiKey}' ${baseUrl}/v1/api/account`,
+    `  or sign in at ${baseUrl}/account with the admin email and password`,
     '',
   ].join('\n');
 }

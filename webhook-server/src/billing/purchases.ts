@@ -6,7 +6,7 @@ import { inTransaction, type Db } from '../domain/db';
 import { AppError } from '../domain/errors';
 import { recordEvent } from '../domain/events';
 import { newId } from '../domain/ids';
-import { MINUTES_PER_BLOCK, getPlan } from '../domain/plans';
+import { MINUTES_PER_BLOCK, extraMinutesPriceCents, getPlan } from '../domain/plans';
 import { applyLedgerEntry, remainingSeconds } from '../domain/usage';
 import { ensureCustomer } from './customers';
 import type { BillingDeps } from './planCheckout';
@@ -51,8 +51,8 @@ async function purchaseForKey(
   const { db, clock, gateway } = deps;
   const account = await getAccountRow(db, accountId);
   const plan = getPlan(account.plan_id);
-  const blockPrice = plan.extraMinutesBlockPriceCents;
-  if (!plan.extraMinutesAllowed || blockPrice === null || blockPrice === undefined) {
+  const amountCents = extraMinutesPriceCents(plan, blocks);
+  if (amountCents === null) {
     throw new AppError(
       403,
       `The ${plan.name} plan cannot buy extra minutes. Upgrade to a paid plan (POST /v1/api/billing/checkout with a planId such as "starter"), then buy again.`,
@@ -68,7 +68,7 @@ async function purchaseForKey(
       idempotency_key: idempotencyKey,
       blocks,
       minutes: blocks * MINUTES_PER_BLOCK,
-      amount_cents: blocks * blockPrice,
+      amount_cents: amountCents,
       currency: plan.currency,
       status: 'pending',
       livemode: gateway.livemode ? 1 : 0,

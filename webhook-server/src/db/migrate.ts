@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_period_anchor';
 import * as m006 from './migrations/006_stripe_subscriptions';
 import * as m007 from './migrations/007_delivery_worker_lock';
 import * as m008 from './migrations/008_call_lifecycle';
+import * as m009 from './migrations/009_account_page';
 import * as m012 from './migrations/012_test_events';
 
 /**
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '006_stripe_subscriptions': m006,
   '007_delivery_worker_lock': m007,
   '008_call_lifecycle': m008,
+  '009_account_page': m009,
   '012_test_events': m012,
 };
 

@@ -131,6 +131,8 @@ export interface OAuthGrantsTable {
   created_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** When an access token of this grant last authenticated a request (to the minute). */
+  last_used_at: string | null;
 }
 
 export interface OAuthTokensTable {
@@ -291,6 +293,31 @@ export interface SandboxCallStepsTable {
   created_at: string;
 }
 
+/** A signed-in admin's browser on the Account page; the cookie itself is never stored. */
+export interface AccountSessionsTable {
+  /** sha256 of the session cookie's value. */
+  token_hash: string;
+  account_id: string;
+  /** Every write of the session carries it (a hidden form field or the X-CSRF-Token header). */
+  csrf_token: string;
+  created_at: string;
+  /** Renewed at most once a minute; idle expiry counts from it. */
+  last_seen_at: string;
+  /** The absolute end of the session, however active it is. */
+  expires_at: string;
+}
+
+export interface ProfilePicturesTable {
+  /** Random and unguessable: it is the public URL's last segment. */
+  id: string;
+  account_id: string;
+  /** Decided from the bytes (PNG, JPEG or WebP), never from the upload's name or header. */
+  content_type: string;
+  bytes: Buffer;
+  byte_size: number;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   usage_periods: UsagePeriodsTable;
@@ -313,6 +340,8 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   delivery_worker_lock: DeliveryWorkerLockTable;
   sandbox_call_steps: SandboxCallStepsTable;
+  account_sessions: AccountSessionsTable;
+  profile_pictures: ProfilePicturesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

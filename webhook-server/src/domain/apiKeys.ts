@@ -52,3 +52,18 @@ export async function accountForApiKey(db: Db, apiKey: string): Promise<string |
     .executeTakeFirst();
   return row?.account_id;
 }
+
+/** The account's active key as it may be shown again: its prefix and when it was created, never the key. */
+export async function activeApiKey(
+  db: Db,
+  accountId: string,
+): Promise<{ prefix: string; createdAt: string } | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(['prefix', 'created_at'])
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row ? { prefix: row.prefix, createdAt: row.created_at } : undefined;
+}

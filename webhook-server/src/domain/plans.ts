@@ -51,6 +51,13 @@ export const PLANS: readonly Plan[] = [
   },
 ];
 
+/** What `blocks` of extra minutes cost on a plan, in its currency's cents; null when it sells none. */
+export function extraMinutesPriceCents(plan: Plan, blocks: number): number | null {
+  const blockPrice = plan.extraMinutesBlockPriceCents;
+  if (!plan.extraMinutesAllowed || blockPrice === null || blockPrice === undefined) return null;
+  return blocks * blockPrice;
+}
+
 const planIndex: ReadonlyMap<string, Plan> = new Map(PLANS.map((plan) => [plan.id, plan]));
 
 export function isPlanId(value: string): value is PlanId {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { accountPageRoutes } from './account';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
@@ -49,6 +50,8 @@ export function buildApp(ctx: AppContext): Express {
   // Before the JSON parser: the OAuth routes parse their own bodies and answer errors RFC 6749's way.
   app.use(oauthRoutes(ctx));
   app.use(billingReturnRoutes());
+  // Before the JSON parser: the Account page reads forms and uploads, and answers with pages.
+  app.use(accountPageRoutes(ctx));
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));

@@ -1,4 +1,5 @@
 import { schemaFiles } from '../../../schemas/generated/registry';
+import { accountPagePaths } from './account/accountPageOpenapi';
 import { oauthPaths } from './oauth/openapi';
 import { componentName, jsonContent, ref, type Json, type PathItems, type SchemaFile } from './openapiParts';
 import { accountPaths } from './routes/accountOpenapi';
@@ -21,6 +22,7 @@ const PATH_MODULES: PathItems[] = [
   oauthPaths,
   internalPaths,
   healthPaths,
+  accountPagePaths,
 ];
 
 /** The modules' operations in one paths object; two modules documenting one operation is a bug. */

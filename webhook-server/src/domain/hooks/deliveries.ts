@@ -11,6 +11,7 @@ export interface DeliveryFilter {
   id?: string;
   subscriptionId?: string;
   status?: DeliveryStatus;
+  triggerName?: TriggerName;
 }
 
 /** One page of deliveries, newest first, each with its attempts (oldest first). Null accountId: all accounts (operator CLI). */
@@ -31,6 +32,7 @@ export async function listDeliveries(
   if (filter.id) query = query.where('d.id', '=', filter.id);
   if (filter.subscriptionId) query = query.where('d.subscription_id', '=', filter.subscriptionId);
   if (filter.status) query = query.where('d.status', '=', filter.status);
+  if (filter.triggerName) query = query.where('e.trigger_name', '=', filter.triggerName);
   if (beforeId) query = query.where('d.id', '<', beforeId);
   const rows = await query.orderBy('d.id', 'desc').limit(limit).execute();
   if (rows.length === 0) return [];

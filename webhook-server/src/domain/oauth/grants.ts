@@ -6,7 +6,8 @@ import { newId } from '../ids';
 import { hashToken } from '../secrets';
 import { AUTHORIZATION_CODE_LIFETIME_SECONDS } from './scopes';
 
-export type GrantRevocationReason = 'code_reused' | 'refresh_token_reused' | 'revoked_by_client';
+export type GrantRevocationReason =
+  'code_reused' | 'refresh_token_reused' | 'revoked_by_client' | 'disconnected_by_admin';
 
 export interface NewAuthorization {
   clientId: string;
@@ -35,6 +36,7 @@ export async function createGrant(db: Db, clock: Clock, input: NewAuthorization)
     created_at: now.toISOString(),
     revoked_at: null,
     revoked_reason: null,
+    last_used_at: null,
   };
   await db.insertInto('oauth_grants').values(row).execute();
   return row;

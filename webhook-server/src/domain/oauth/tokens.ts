@@ -102,6 +102,7 @@ export async function markRotated(db: Db, clock: Clock, tokenId: string): Promis
 }
 
 export interface AccessGrant {
+  grantId: string;
   accountId: string;
   clientId: string;
   scope: string[];
@@ -116,7 +117,12 @@ export async function resolveAccessToken(
   const stored = await findToken(db, token);
   if (!stored || stored.kind !== 'access' || stored.revoked) return undefined;
   if (stored.expiresAt <= clock.now()) return undefined;
-  return { accountId: stored.grant.account_id, clientId: stored.grant.client_id, scope: stored.scope };
+  return {
+    grantId: stored.grant.id,
+    accountId: stored.grant.account_id,
+    clientId: stored.grant.client_id,
+    scope: stored.scope,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock';
 import type { Db } from '../../domain/db';
 import { getAccountRow } from '../../domain/accounts';
 import { AppError } from '../../domain/errors';
+import { noteGrantUse } from '../../domain/oauth/connectedApps';
 import { resolveAccessToken } from '../../domain/oauth/tokens';
 import { bearerTokenOf, type Authenticator } from '../auth';
 import { sendOAuthError } from './oauthErrors';
@@ -20,6 +21,7 @@ export function bearerAuthenticator(db: Db, clock: Clock): Authenticator {
       throw new AppError(401, INVALID_TOKEN, undefined, {
         'WWW-Authenticate': 'Bearer error="invalid_token"',
       });
+    await noteGrantUse(db, clock, grant.grantId);
     return grant.accountId;
   };
 }

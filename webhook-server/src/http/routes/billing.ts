@@ -9,8 +9,34 @@ import { notFound } from '../../domain/errors';
 import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { errorBody } from '../errors';
-import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
+import {
+  idempotencyKeyOf,
+  requestFingerprint,
+  runIdempotent,
+  sendStored,
+  type StoredResponse,
+} from '../idempotency';
 import { parseBody } from '../validation';
+
+export const EXTRA_MINUTES_PATH = '/v1/api/billing/extra-minutes';
+
+/**
+ * Buys extra minutes at most once per (account, Idempotency-Key): the API and the Account page's
+ * confirmation both come here, so a retried request or a double click is answered, not charged again.
+ */
+export async function buyExtraMinutesOnce(
+  deps: BillingDeps,
+  accountId: string,
+  key: string,
+  blocks: number,
+): Promise<StoredResponse & { replayed: boolean }> {
+  const fingerprint = requestFingerprint('POST', EXTRA_MINUTES_PATH, { blocks });
+  return runIdempotent(deps.db, deps.clock, { accountId, key, fingerprint }, async () => {
+    const outcome = await purchaseExtraMinutes(deps, accountId, key, blocks);
+    if (outcome.kind === 'declined') return { status: 402, body: errorBody(402, outcome.message) };
+    return { status: outcome.kind === 'succeeded' ? 201 : 202, body: outcome.purchase };
+  });
+}
 
 export function billingRoutes({ storage, clock, billing }: AppContext): Router {
   const router = Router();
@@ -29,12 +55,7 @@ export function billingRoutes({ storage, clock, billing }: AppContext): Router {
     const accountId = accountIdOf(res);
     const key = idempotencyKeyOf(req, true) as string;
     const { blocks } = parseBody<ExtraMinutesPurchaseRequest>('ExtraMinutesPurchaseRequest.json', req.body);
-    const answer = await runIdempotent(storage.db, clock, idempotencyScope(req, accountId, key), async () => {
-      const outcome = await purchaseExtraMinutes(deps, accountId, key, blocks);
-      if (outcome.kind === 'declined') return { status: 402, body: errorBody(402, outcome.message) };
-      return { status: outcome.kind === 'succeeded' ? 201 : 202, body: outcome.purchase };
-    });
-    sendStored(res, answer);
+    sendStored(res, await buyExtraMinutesOnce(deps, accountId, key, blocks));
   });
 
   // A pending purchase (paid through Checkout) becomes succeeded once Stripe reports the payment.

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { DeliveryStatus } from '../../db/schema';
 import { badRequest } from '../../domain/errors';
 import { DELIVERY_STATUSES, listDeliveries, replayDelivery } from '../../domain/hooks/deliveries';
+import { deliveryStats } from '../../domain/hooks/deliveryStats';
 import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { page, pageRequest } from '../pagination';
@@ -27,6 +28,10 @@ export function deliveryRoutes({ storage, clock }: AppContext): Router {
       throw badRequest('subscriptionId must be a single subscription id.');
     const filter = { subscriptionId: subscriptionId || undefined, status: statusFilter(req.query.status) };
     res.json(page(await listDeliveries(db, accountIdOf(res), filter, limit, afterId), limit));
+  });
+
+  router.get('/events-gateway/deliveries/stats', async (_req, res) => {
+    res.json(await deliveryStats(db, clock, accountIdOf(res)));
   });
 
   router.post('/events-gateway/deliveries/:id/replay', async (req, res) => {
