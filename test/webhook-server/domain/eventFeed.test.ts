@@ -1,12 +1,13 @@
 import { PLATFORM_DISPATCH } from '../../../webhook-server/src/domain/callDispatch';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
+import { eventsAfter } from '../../../webhook-server/src/domain/hooks/eventTail';
 import { EventFeed } from '../../../webhook-server/src/domain/eventFeed';
 import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
 import { recordEvents } from '../../support/events';
 
-describe.each(testEngines())('event feed on %s', (engine) => {
+describe.each(testEngines())('event feed and live tail on %s', (engine) => {
   let db: TestStorage;
   let accountId: string;
 
@@ -63,6 +64,8 @@ describe.each(testEngines())('event feed on %s', (engine) => {
       .execute();
     const later = await recordEvents(db.storage, accountId, 1);
     expect((await feedOf(resumeAt).read()).map((e) => e.id)).toStrictEqual(later);
+    // The Account page's live tail reads the same table the same way.
+    expect((await eventsAfter(db.storage.db, accountId, resumeAt, 10)).map((e) => e.id)).toStrictEqual(later);
   });
 
   if (engine === 'postgres') {

@@ -1,5 +1,6 @@
 import type { TriggerName } from '../../../../schemas/generated/types';
 import type { Db } from '../db';
+import { TRIGGER_NAMES } from './samples';
 
 export interface TailEvent {
   id: string;
@@ -16,7 +17,9 @@ export async function eventsAfter(db: Db, accountId: string, afterId: string | u
   let query = db
     .selectFrom('events')
     .select(['id', 'trigger_name', 'campaign_id', 'created_at'])
-    .where('account_id', '=', accountId);
+    .where('account_id', '=', accountId)
+    // Not the outbox's requests to the calling platform (platform_call_dispatch, …): only events.
+    .where('trigger_name', 'in', TRIGGER_NAMES);
   if (afterId) query = query.where('id', '>', afterId);
   const rows = await query.orderBy('id', 'desc').limit(limit).execute();
   return rows.reverse().map((row): TailEvent => ({
