@@ -1,5 +1,6 @@
 import { readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+import { loadGhlConfig, type GhlConfig } from './ghl/config';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -15,6 +16,8 @@ export interface Config {
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
   delivery: DeliveryConfig;
+  /** The GHL marketplace app; undefined (its routes answer 404) when not configured. */
+  ghl: GhlConfig | undefined;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -91,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
   const delivery = loadDeliveryConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
+  const ghl = loadGhlConfig(env, production, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -106,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     oauthFormSecret,
     billing,
     delivery,
+    ghl,
   };
 }
 

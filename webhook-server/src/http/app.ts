@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
+import { ghlRoutes } from './ghl';
 import { accountRoutes } from './routes/account';
 import { billingRoutes } from './routes/billing';
 import { billingReturnRoutes } from './routes/billingReturn';
@@ -48,6 +49,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(billingReturnRoutes());
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
+  // Before the JSON parser: GHL signs its webhooks' raw bytes, and its pages post forms.
+  app.use(ghlRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const api = Router();
