@@ -1,18 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
+import { GhlTokenStore } from '../../ghl/tokens';
 import type { AppContext } from '../context';
 import { errorBody } from '../errors';
+import { FormTokens } from '../oauth/formToken';
+import { SignInLimiter } from '../oauth/signInLimiter';
+import { installRoutes } from './installRoutes';
 
 export const GHL_NOT_CONFIGURED =
   'The GoHighLevel app is not configured on this server. Set GHL_CLIENT_ID, GHL_CLIENT_SECRET, GHL_SHARED_SECRET and GHL_TOKEN_ENCRYPTION_KEY (see docs/ghl.md).';
 
 /** /integrations/ghl/*: the marketplace app's endpoints, or a clear 404 when it is not configured. */
-export function ghlRoutes(ctx: AppContext): Router {
+export function ghlRoutes({ config, storage, clock }: AppContext): Router {
   const router = Router();
-  if (!ctx.config.ghl) {
+  const ghl = config.ghl;
+  if (!ghl) {
     router.use('/integrations/ghl', (_req, res) => {
       res.status(404).json(errorBody(404, GHL_NOT_CONFIGURED));
     });
     return router;
   }
+  const { db } = storage;
+  const tokens = new GhlTokenStore(db, clock, ghl);
+  // As the OAuth sign-in form: signed with OAUTH_FORM_SECRET, or a key of this process without it.
+  const formKey = config.oauthFormSecret ? Buffer.from(config.oauthFormSecret, 'utf8') : randomBytes(32);
+  router.use(
+    installRoutes({
+      db,
+      clock,
+      ghl,
+      publicBaseUrl: config.publicBaseUrl,
+      tokens,
+      formTokens: new FormTokens(formKey, clock),
+      limiter: new SignInLimiter(),
+    }),
+  );
   return router;
 }

@@ -35,7 +35,13 @@ export function escapeHtml(text: string): string {
  * and the form may post here and follow the redirect to the client's registered URI (browsers apply
  * form-action to the redirects that follow a form submission).
  */
-function send(res: Response, status: number, title: string, body: string, formTargets: string[]): void {
+export function sendPage(
+  res: Response,
+  status: number,
+  title: string,
+  body: string,
+  formTargets: string[],
+): void {
   const nonce = randomBytes(16).toString('base64');
   const formAction = formTargets.length ? formTargets.join(' ') : "'none'";
   res
@@ -55,7 +61,7 @@ function send(res: Response, status: number, title: string, body: string, formTa
 }
 
 export function sendErrorPage(res: Response, status: number, message: string): void {
-  send(
+  sendPage(
     res,
     status,
     'Cannot connect to Atlas',
@@ -85,7 +91,7 @@ export function sendSignInPage(res: Response, status: number, page: SignInPage):
     .filter((text): text is string => !!text)
     .map((text) => `<li>${escapeHtml(text)}</li>`)
     .join('');
-  send(
+  sendPage(
     res,
     status,
     `Connect ${page.appName} to Atlas`,
