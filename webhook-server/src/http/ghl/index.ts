@@ -6,6 +6,7 @@ import { errorBody } from '../errors';
 import { FormTokens } from '../oauth/formToken';
 import { SignInLimiter } from '../oauth/signInLimiter';
 import { installRoutes } from './installRoutes';
+import { webhookRoutes } from './webhookRoutes';
 
 export const GHL_NOT_CONFIGURED =
   'The GoHighLevel app is not configured on this server. Set GHL_CLIENT_ID, GHL_CLIENT_SECRET, GHL_SHARED_SECRET and GHL_TOKEN_ENCRYPTION_KEY (see docs/ghl.md).';
@@ -35,5 +36,6 @@ export function ghlRoutes({ config, storage, clock }: AppContext): Router {
       limiter: new SignInLimiter(),
     }),
   );
+  router.use(webhookRoutes(db, clock, ghl));
   return router;
 }
