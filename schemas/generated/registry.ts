@@ -14,29 +14,31 @@ import s11 from '../Error.json';
 import s12 from '../EventEnvelope.json';
 import s13 from '../ExtraMinutesPurchase.json';
 import s14 from '../ExtraMinutesPurchaseRequest.json';
-import s15 from '../MessageEventReport.json';
-import s16 from '../OAuthError.json';
-import s17 from '../OAuthRevokeRequest.json';
-import s18 from '../OAuthTokenRequest.json';
-import s19 from '../OAuthTokenResponse.json';
-import s20 from '../OAuthUserInfo.json';
-import s21 from '../PhoneNumber.json';
-import s22 from '../Plan.json';
-import s23 from '../PlanId.json';
-import s24 from '../Provider.json';
-import s25 from '../SubscribeRequest.json';
-import s26 from '../Subscription.json';
-import s27 from '../TriggerName.json';
-import s28 from '../UnsubscribeRequest.json';
-import s29 from '../Usage.json';
-import s30 from '../events/account_updated.json';
-import s31 from '../events/call_completed.json';
-import s32 from '../events/call_started.json';
-import s33 from '../events/message_received.json';
-import s34 from '../events/message_sent.json';
-import s35 from '../events/minutes_low.json';
-import s36 from '../events/minutes_purchased.json';
-import s37 from '../events/plan_changed.json';
+import s15 from '../GhlActionRequest.json';
+import s16 from '../GhlTriggerSubscription.json';
+import s17 from '../MessageEventReport.json';
+import s18 from '../OAuthError.json';
+import s19 from '../OAuthRevokeRequest.json';
+import s20 from '../OAuthTokenRequest.json';
+import s21 from '../OAuthTokenResponse.json';
+import s22 from '../OAuthUserInfo.json';
+import s23 from '../PhoneNumber.json';
+import s24 from '../Plan.json';
+import s25 from '../PlanId.json';
+import s26 from '../Provider.json';
+import s27 from '../SubscribeRequest.json';
+import s28 from '../Subscription.json';
+import s29 from '../TriggerName.json';
+import s30 from '../UnsubscribeRequest.json';
+import s31 from '../Usage.json';
+import s32 from '../events/account_updated.json';
+import s33 from '../events/call_completed.json';
+import s34 from '../events/call_started.json';
+import s35 from '../events/message_received.json';
+import s36 from '../events/message_sent.json';
+import s37 from '../events/minutes_low.json';
+import s38 from '../events/minutes_purchased.json';
+import s39 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -55,27 +57,29 @@ export const schemaFiles = {
   'EventEnvelope.json': s12,
   'ExtraMinutesPurchase.json': s13,
   'ExtraMinutesPurchaseRequest.json': s14,
-  'MessageEventReport.json': s15,
-  'OAuthError.json': s16,
-  'OAuthRevokeRequest.json': s17,
-  'OAuthTokenRequest.json': s18,
-  'OAuthTokenResponse.json': s19,
-  'OAuthUserInfo.json': s20,
-  'PhoneNumber.json': s21,
-  'Plan.json': s22,
-  'PlanId.json': s23,
-  'Provider.json': s24,
-  'SubscribeRequest.json': s25,
-  'Subscription.json': s26,
-  'TriggerName.json': s27,
-  'UnsubscribeRequest.json': s28,
-  'Usage.json': s29,
-  'events/account_updated.json': s30,
-  'events/call_completed.json': s31,
-  'events/call_started.json': s32,
-  'events/message_received.json': s33,
-  'events/message_sent.json': s34,
-  'events/minutes_low.json': s35,
-  'events/minutes_purchased.json': s36,
-  'events/plan_changed.json': s37,
+  'GhlActionRequest.json': s15,
+  'GhlTriggerSubscription.json': s16,
+  'MessageEventReport.json': s17,
+  'OAuthError.json': s18,
+  'OAuthRevokeRequest.json': s19,
+  'OAuthTokenRequest.json': s20,
+  'OAuthTokenResponse.json': s21,
+  'OAuthUserInfo.json': s22,
+  'PhoneNumber.json': s23,
+  'Plan.json': s24,
+  'PlanId.json': s25,
+  'Provider.json': s26,
+  'SubscribeRequest.json': s27,
+  'Subscription.json': s28,
+  'TriggerName.json': s29,
+  'UnsubscribeRequest.json': s30,
+  'Usage.json': s31,
+  'events/account_updated.json': s32,
+  'events/call_completed.json': s33,
+  'events/call_started.json': s34,
+  'events/message_received.json': s35,
+  'events/message_sent.json': s36,
+  'events/minutes_low.json': s37,
+  'events/minutes_purchased.json': s38,
+  'events/plan_changed.json': s39,
 } as const;

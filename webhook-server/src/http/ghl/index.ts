@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { GhlTokenStore } from '../../ghl/tokens';
 import type { AppContext } from '../context';
+import { JSON_BODY_LIMIT } from '../app';
 import { errorBody } from '../errors';
 import { FormTokens } from '../oauth/formToken';
 import { SignInLimiter } from '../oauth/signInLimiter';
 import { installRoutes } from './installRoutes';
+import { requireSharedSecret } from './sharedSecret';
+import { triggerRoutes } from './triggerRoutes';
 import { webhookRoutes } from './webhookRoutes';
 
 export const GHL_NOT_CONFIGURED =
   'The GoHighLevel app is not configured on this server. Set GHL_CLIENT_ID, GHL_CLIENT_SECRET, GHL_SHARED_SECRET and GHL_TOKEN_ENCRYPTION_KEY (see docs/ghl.md).';
+
+const WORKFLOW_CALL_PATHS = [
+  '/integrations/ghl/triggers',
+  '/integrations/ghl/actions',
+  '/integrations/ghl/options',
+];
 
 /** /integrations/ghl/*: the marketplace app's endpoints, or a clear 404 when it is not configured. */
 export function ghlRoutes({ config, storage, clock }: AppContext): Router {
@@ -37,5 +46,12 @@ export function ghlRoutes({ config, storage, clock }: AppContext): Router {
     }),
   );
   router.use(webhookRoutes(db, clock, ghl));
+  // GHL's workflow calls: JSON behind the shared secret, checked before the body is read.
+  router.use(
+    WORKFLOW_CALL_PATHS,
+    requireSharedSecret(ghl.sharedSecret),
+    express.json({ limit: JSON_BODY_LIMIT }),
+  );
+  router.use(triggerRoutes(db, clock, ghl));
   return router;
 }
