@@ -6,39 +6,40 @@ import s3 from '../BillingUrl.json';
 import s4 from '../Call.json';
 import s5 from '../CallCreate.json';
 import s6 from '../CallEventReport.json';
-import s7 from '../CallStatus.json';
-import s8 from '../Campaign.json';
-import s9 from '../Delivery.json';
-import s10 from '../DeliveryAttempt.json';
-import s11 from '../Error.json';
-import s12 from '../EventEnvelope.json';
-import s13 from '../ExtraMinutesPurchase.json';
-import s14 from '../ExtraMinutesPurchaseRequest.json';
-import s15 from '../GhlActionRequest.json';
-import s16 from '../GhlTriggerSubscription.json';
-import s17 from '../MessageEventReport.json';
-import s18 from '../OAuthError.json';
-import s19 from '../OAuthRevokeRequest.json';
-import s20 from '../OAuthTokenRequest.json';
-import s21 from '../OAuthTokenResponse.json';
-import s22 from '../OAuthUserInfo.json';
-import s23 from '../PhoneNumber.json';
-import s24 from '../Plan.json';
-import s25 from '../PlanId.json';
-import s26 from '../Provider.json';
-import s27 from '../SubscribeRequest.json';
-import s28 from '../Subscription.json';
-import s29 from '../TriggerName.json';
-import s30 from '../UnsubscribeRequest.json';
-import s31 from '../Usage.json';
-import s32 from '../events/account_updated.json';
-import s33 from '../events/call_completed.json';
-import s34 from '../events/call_started.json';
-import s35 from '../events/message_received.json';
-import s36 from '../events/message_sent.json';
-import s37 from '../events/minutes_low.json';
-import s38 from '../events/minutes_purchased.json';
-import s39 from '../events/plan_changed.json';
+import s7 from '../CallList.json';
+import s8 from '../CallStatus.json';
+import s9 from '../Campaign.json';
+import s10 from '../Delivery.json';
+import s11 from '../DeliveryAttempt.json';
+import s12 from '../Error.json';
+import s13 from '../EventEnvelope.json';
+import s14 from '../ExtraMinutesPurchase.json';
+import s15 from '../ExtraMinutesPurchaseRequest.json';
+import s16 from '../GhlActionRequest.json';
+import s17 from '../GhlTriggerSubscription.json';
+import s18 from '../MessageEventReport.json';
+import s19 from '../OAuthError.json';
+import s20 from '../OAuthRevokeRequest.json';
+import s21 from '../OAuthTokenRequest.json';
+import s22 from '../OAuthTokenResponse.json';
+import s23 from '../OAuthUserInfo.json';
+import s24 from '../PhoneNumber.json';
+import s25 from '../Plan.json';
+import s26 from '../PlanId.json';
+import s27 from '../Provider.json';
+import s28 from '../SubscribeRequest.json';
+import s29 from '../Subscription.json';
+import s30 from '../TriggerName.json';
+import s31 from '../UnsubscribeRequest.json';
+import s32 from '../Usage.json';
+import s33 from '../events/account_updated.json';
+import s34 from '../events/call_completed.json';
+import s35 from '../events/call_started.json';
+import s36 from '../events/message_received.json';
+import s37 from '../events/message_sent.json';
+import s38 from '../events/minutes_low.json';
+import s39 from '../events/minutes_purchased.json';
+import s40 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -49,37 +50,38 @@ export const schemaFiles = {
   'Call.json': s4,
   'CallCreate.json': s5,
   'CallEventReport.json': s6,
-  'CallStatus.json': s7,
-  'Campaign.json': s8,
-  'Delivery.json': s9,
-  'DeliveryAttempt.json': s10,
-  'Error.json': s11,
-  'EventEnvelope.json': s12,
-  'ExtraMinutesPurchase.json': s13,
-  'ExtraMinutesPurchaseRequest.json': s14,
-  'GhlActionRequest.json': s15,
-  'GhlTriggerSubscription.json': s16,
-  'MessageEventReport.json': s17,
-  'OAuthError.json': s18,
-  'OAuthRevokeRequest.json': s19,
-  'OAuthTokenRequest.json': s20,
-  'OAuthTokenResponse.json': s21,
-  'OAuthUserInfo.json': s22,
-  'PhoneNumber.json': s23,
-  'Plan.json': s24,
-  'PlanId.json': s25,
-  'Provider.json': s26,
-  'SubscribeRequest.json': s27,
-  'Subscription.json': s28,
-  'TriggerName.json': s29,
-  'UnsubscribeRequest.json': s30,
-  'Usage.json': s31,
-  'events/account_updated.json': s32,
-  'events/call_completed.json': s33,
-  'events/call_started.json': s34,
-  'events/message_received.json': s35,
-  'events/message_sent.json': s36,
-  'events/minutes_low.json': s37,
-  'events/minutes_purchased.json': s38,
-  'events/plan_changed.json': s39,
+  'CallList.json': s7,
+  'CallStatus.json': s8,
+  'Campaign.json': s9,
+  'Delivery.json': s10,
+  'DeliveryAttempt.json': s11,
+  'Error.json': s12,
+  'EventEnvelope.json': s13,
+  'ExtraMinutesPurchase.json': s14,
+  'ExtraMinutesPurchaseRequest.json': s15,
+  'GhlActionRequest.json': s16,
+  'GhlTriggerSubscription.json': s17,
+  'MessageEventReport.json': s18,
+  'OAuthError.json': s19,
+  'OAuthRevokeRequest.json': s20,
+  'OAuthTokenRequest.json': s21,
+  'OAuthTokenResponse.json': s22,
+  'OAuthUserInfo.json': s23,
+  'PhoneNumber.json': s24,
+  'Plan.json': s25,
+  'PlanId.json': s26,
+  'Provider.json': s27,
+  'SubscribeRequest.json': s28,
+  'Subscription.json': s29,
+  'TriggerName.json': s30,
+  'UnsubscribeRequest.json': s31,
+  'Usage.json': s32,
+  'events/account_updated.json': s33,
+  'events/call_completed.json': s34,
+  'events/call_started.json': s35,
+  'events/message_received.json': s36,
+  'events/message_sent.json': s37,
+  'events/minutes_low.json': s38,
+  'events/minutes_purchased.json': s39,
+  'events/plan_changed.json': s40,
 } as const;

@@ -43,17 +43,35 @@ export interface BillingUrl {
 }
 
 // Call.json
+/**
+ * An AI call to one person in a campaign, from queued to its final status.
+ */
 export interface Call {
   id: string;
   campaignId: string;
   phoneNumber: PhoneNumber;
   customerName: string | null;
   status: CallStatus;
+  /**
+   * Call time debited, once the call has ended.
+   */
   durationSeconds: number | null;
+  /**
+   * What the AI agent concluded.
+   */
+  summary: string | null;
+  transcript: string | null;
+  recordingUrl: string | null;
+  /**
+   * Why a failed call failed (for example: the calling platform could not be reached).
+   */
+  failureReason: string | null;
   parameters: {
     [k: string]: string;
   };
   createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
 }
 
 // CallCreate.json
@@ -87,12 +105,28 @@ export interface CallEventReport {
   summary?: string;
   transcript?: string;
   recordingUrl?: string;
+  /**
+   * Why the call failed (status failed), in words a user can act on.
+   */
+  failureReason?: string;
   occurredAt: string;
 }
 
+// CallList.json
+/**
+ * One page of calls, newest first; pass nextCursor as cursor for the next page (null on the last).
+ */
+export interface CallList {
+  data: Call[];
+  nextCursor: string | null;
+}
+
 // CallStatus.json
+/**
+ * Where a call is: queued (accepted) → dispatched (the calling platform has it) → in_progress (connected) → a final status: completed, no_answer, busy, failed or canceled.
+ */
 export type CallStatus =
-  'queued' | 'in_progress' | 'completed' | 'no_answer' | 'busy' | 'failed' | 'canceled';
+  'queued' | 'dispatched' | 'in_progress' | 'completed' | 'no_answer' | 'busy' | 'failed' | 'canceled';
 
 // Campaign.json
 export interface Campaign {

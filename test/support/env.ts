@@ -5,6 +5,7 @@ export const PRODUCTION_ENV: Record<string, string> = {
   ATLAS_SERVICE_TOKEN: 'x'.repeat(32),
   OAUTH_FORM_SECRET: 'y'.repeat(32),
   BILLING_ADAPTER: 'sandbox',
+  CALLING_ADAPTER: 'sandbox',
 };
 
 export function without(env: Record<string, string>, ...names: string[]): Record<string, string> {

@@ -1,5 +1,6 @@
-import { readBoolean, readInteger, type Env } from './envVars';
+import { isHttpUrl, readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+import { loadCallingConfig, type CallingConfig } from './calling/config';
 import { loadGhlConfig, type GhlConfig } from './ghl/config';
 
 export interface Config {
@@ -16,6 +17,7 @@ export interface Config {
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
   delivery: DeliveryConfig;
+  calling: CallingConfig;
   /** The GHL marketplace app; undefined (its routes answer 404) when not configured. */
   ghl: GhlConfig | undefined;
 }
@@ -94,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
   const delivery = loadDeliveryConfig(env, problems);
 
   const billing = billingConfig(env, production, problems);
+  const calling = loadCallingConfig(env, production, problems);
   const ghl = loadGhlConfig(env, production, problems);
 
   if (problems.length) throw new ConfigError(problems);
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     oauthFormSecret,
     billing,
     delivery,
+    calling,
     ghl,
   };
 }
@@ -159,13 +163,4 @@ function billingConfig(env: Env, production: boolean, problems: string[]): Billi
   if (new Set(given).size !== given.length)
     problems.push('STRIPE_PRICE_STARTER, STRIPE_PRICE_PRO and STRIPE_PRICE_ENTERPRISE must all differ');
   return { adapter: 'stripe', secretKey: secretKey ?? '', webhookSecret, prices };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

@@ -31,3 +31,12 @@ export function readBoolean(env: Env, name: string, fallback: boolean, problems:
   problems.push(`${name} must be true or false (got "${raw}")`);
   return fallback;
 }
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createBillingGateway } from './billing/createGateway';
+import { createCallingPlatform } from './calling/createCallingPlatform';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
@@ -53,6 +54,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const metrics = new Registry();
   const deliveryMetrics = new DeliveryMetrics(metrics, () => countDueDeliveries(storage.db, clock));
+  const calling = createCallingPlatform(config, storage, clock, logger);
   const context: AppContext = {
     config,
     storage,
@@ -60,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     authenticators: [bearerAuthenticator(storage.db, clock)],
     billing: createBillingGateway(config),
+    calling: calling.platform,
     metrics,
   };
   const app = buildApp(context);
@@ -94,6 +97,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     : undefined;
   await deliveryWorker?.start();
+  calling.start();
   logger.info(
     {
       port,
@@ -113,6 +117,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // In-flight requests get a grace period; a client that holds a connection open past it is cut.
         setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000).unref();
       });
+      await calling.stop();
       await deliveryWorker?.stop();
       await closeStorage();
     })());

@@ -50,8 +50,14 @@ export const sample = {
   customerName: 'Jordan Lee',
   status: 'queued',
   durationSeconds: null,
+  summary: null,
+  transcript: null,
+  recordingUrl: null,
+  failureReason: null,
   parameters: { appointment_time: 'Tuesday 10am' },
   createdAt: '2026-11-20T14:03:11.000Z',
+  startedAt: null,
+  completedAt: null,
 } satisfies Call;
 
 // Zapier hands a dict field over as an object of strings; anything else (a mapped number) is

@@ -45,13 +45,20 @@ describe.each(testEngines())('Start a Call on %s', (engine) => {
       customerName: 'Ada',
       status: 'queued',
       durationSeconds: null,
+      summary: null,
+      transcript: null,
+      recordingUrl: null,
+      failureReason: null,
       parameters: { orderId: 'A-17' },
       createdAt: server.clock.now().toISOString(),
+      startedAt: null,
+      completedAt: null,
     });
     expect(validatorFor('Call.json')(res.body)).toBe(true);
     const read = await api(server, 'GET', `/v1/api/calls/${res.body.id}`, { apiKey: tenant.apiKey });
     expect(read.status).toBe(200);
-    expect(read.body).toStrictEqual(res.body);
+    // The sandbox dialer may have picked it up already.
+    expect(read.body).toStrictEqual({ ...res.body, status: expect.stringMatching(/^(queued|dispatched)$/) });
   });
 
   test('when the phone number is not E.164, then 400 names phoneNumber and no call is stored', async () => {

@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_billing';
 import * as m005 from './migrations/005_period_anchor';
 import * as m006 from './migrations/006_stripe_subscriptions';
 import * as m007 from './migrations/007_delivery_worker_lock';
+import * as m008 from './migrations/008_call_lifecycle';
 import * as m010 from './migrations/010_ghl';
 
 /**
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '005_period_anchor': m005,
   '006_stripe_subscriptions': m006,
   '007_delivery_worker_lock': m007,
+  '008_call_lifecycle': m008,
   '010_ghl': m010,
 };
 

@@ -76,6 +76,10 @@ export interface CallsTable {
   completed_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Why a failed call failed, in words a user can act on. */
+  failure_reason: string | null;
+  /** The Idempotency-Key of the request that queued it; the calling platform receives it too. */
+  idempotency_key: string | null;
 }
 
 export interface EventsTable {
@@ -252,6 +256,8 @@ export interface DeliveriesTable {
   created_at: string;
   updated_at: string;
   delivered_at: string | null;
+  /** Set when this delivery dispatches that call to the calling platform (not a hook subscription's event). */
+  call_id: string | null;
 }
 
 export interface DeliveryAttemptsTable {
@@ -271,6 +277,16 @@ export interface DeliveryWorkerLockTable {
   owner: string;
   /** Renewed by the holder; a row older than the stale threshold may be taken over. */
   heartbeat_at: string;
+}
+
+/** The sandbox dialer's next step of a call it is playing out; one row per call in progress. */
+export interface SandboxCallStepsTable {
+  call_id: string;
+  step: 'dial' | 'answer' | 'hang_up';
+  due_at: string;
+  /** How long the answered call lasts, fixed when it is dialled. */
+  duration_seconds: number | null;
+  created_at: string;
 }
 
 /** A GHL location that installed the app; its tokens sealed (ghl/tokenCipher.ts). */
@@ -341,6 +357,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   delivery_worker_lock: DeliveryWorkerLockTable;
+  sandbox_call_steps: SandboxCallStepsTable;
   ghl_locations: GhlLocationsTable;
   ghl_webhook_events: GhlWebhookEventsTable;
   ghl_trigger_subscriptions: GhlTriggerSubscriptionsTable;

@@ -1,11 +1,11 @@
-import type { CallEventReport } from '../../../schemas/generated/types';
+import type { CallEventReport, CallStatus } from '../../../schemas/generated/types';
+import { FINAL_STATUSES, isFinalStatus } from './callLifecycle';
+import { lockCall, markEnded, markStarted } from './callProgress';
 import type { Clock } from './clock';
 import type { Db } from './db';
 import { inTransaction } from './db';
-import { AppError } from './errors';
-import { recordEvent } from './events';
+import { AppError, conflict } from './errors';
 import { findCampaignRow } from './campaigns';
-import { applyLedgerEntry } from './usage';
 
 export interface CallReportResult {
   callId: string;
@@ -15,15 +15,23 @@ export interface CallReportResult {
 }
 
 /**
- * Applies a call report from the calling platform. The account is the campaign's. call_started and
- * call_completed are each applied once per callId: a retried report changes nothing, so a completed
- * call's duration is debited from the minute ledger exactly once.
+ * Applies a call report from the calling platform. The account is the campaign's. A call
+ * atlas-connect queued keeps its id; a call the platform placed itself is recorded under the
+ * platform's id on its first report. call_started and call_completed are each applied once per
+ * call: a retried report changes nothing, so a call's duration is debited exactly once, and a
+ * report can never move a call back in its lifecycle (409).
  */
 export async function reportCallEvent(
   db: Db,
   clock: Clock,
   report: CallEventReport,
 ): Promise<CallReportResult> {
+  const endStatus = report.status ?? 'completed';
+  if (report.type === 'call_completed' && !isFinalStatus(endStatus)) {
+    throw new AppError(422, `A call_completed report must end the call: status ${endStatus} is not final.`, [
+      { field: 'status', message: `must be one of: ${FINAL_STATUSES.join(', ')}` },
+    ]);
+  }
   return inTransaction(db, async (trx) => {
     const campaign = await findCampaignRow(trx, report.campaignId);
     if (!campaign) {
@@ -36,8 +44,7 @@ export async function reportCallEvent(
     const accountId = campaign.account_id;
     const now = clock.now().toISOString();
     // Insert-or-ignore, then lock the row: concurrent reports of one call queue up behind the
-    // first transaction (PostgreSQL row lock; SQLite runs one transaction at a time) and each
-    // sees what the one before it applied.
+    // first transaction and each sees what the one before it applied.
     await trx
       .insertInto('calls')
       .values({
@@ -46,7 +53,7 @@ export async function reportCallEvent(
         campaign_id: campaign.id,
         phone_number: report.phoneNumber,
         customer_name: report.customerName ?? null,
-        status: 'in_progress',
+        status: 'dispatched',
         duration_seconds: null,
         summary: null,
         transcript: null,
@@ -56,95 +63,47 @@ export async function reportCallEvent(
         completed_at: null,
         created_at: now,
         updated_at: now,
+        failure_reason: null,
+        idempotency_key: null,
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
-    await trx
-      .updateTable('calls')
-      .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-      .where('id', '=', report.callId)
-      .execute();
-    const existing = await trx
-      .selectFrom('calls')
-      .selectAll()
-      .where('id', '=', report.callId)
-      .executeTakeFirstOrThrow();
-    if (existing.account_id !== accountId || existing.campaign_id !== campaign.id) {
+    const call = await lockCall(trx, report.callId);
+    if (!call || call.account_id !== accountId || call.campaign_id !== campaign.id) {
       throw new AppError(
         409,
         `Call ${report.callId} was reported for another campaign; a call keeps its campaign.`,
         [{ field: 'callId', message: 'belongs to another campaign' }],
       );
     }
-    const customerName = report.customerName ?? existing.customer_name;
+    const status = call.status as CallStatus;
+    const result = (applied: boolean) => ({ callId: call.id, accountId, applied });
 
     if (report.type === 'call_started') {
-      if (existing.started_at) return { callId: report.callId, accountId, applied: false };
-      await trx
-        .updateTable('calls')
-        .set({
-          started_at: report.occurredAt,
-          customer_name: customerName,
-          updated_at: now,
-          ...(existing.completed_at ? {} : { status: 'in_progress' }),
-        })
-        .where('id', '=', report.callId)
-        .execute();
-      await recordEvent(trx, clock, {
-        accountId,
-        campaignId: campaign.id,
-        triggerName: 'call_started',
-        data: {
-          callId: report.callId,
-          campaignId: campaign.id,
-          phoneNumber: report.phoneNumber,
-          customerName,
-          startedAt: report.occurredAt,
-        },
+      if (call.started_at) return result(false);
+      await markStarted(trx, clock, call, {
+        startedAt: report.occurredAt,
+        customerName: report.customerName,
       });
-      return { callId: report.callId, accountId, applied: true };
+      return result(true);
     }
 
-    if (existing.completed_at) return { callId: report.callId, accountId, applied: false };
-    const durationSeconds = report.durationSeconds ?? 0;
-    const status = report.status ?? 'completed';
-    await applyLedgerEntry(trx, clock, {
-      accountId,
-      kind: 'call',
-      seconds: durationSeconds,
-      reference: report.callId,
+    if (isFinalStatus(status)) {
+      if (status === endStatus) return result(false);
+      throw conflict(`Call ${call.id} already ended as ${status}; a report cannot change that.`, [
+        { field: 'status', message: `is ${status}` },
+      ]);
+    }
+    await markEnded(trx, clock, call, {
+      status: endStatus,
+      durationSeconds: report.durationSeconds ?? 0,
+      completedAt: report.occurredAt,
+      customerName: report.customerName,
+      summary: report.summary,
+      transcript: report.transcript,
+      recordingUrl: report.recordingUrl,
+      failureReason: report.failureReason,
     });
-    await trx
-      .updateTable('calls')
-      .set({
-        status,
-        duration_seconds: durationSeconds,
-        customer_name: customerName,
-        summary: report.summary ?? null,
-        transcript: report.transcript ?? null,
-        recording_url: report.recordingUrl ?? null,
-        completed_at: report.occurredAt,
-        updated_at: now,
-      })
-      .where('id', '=', report.callId)
-      .execute();
-    await recordEvent(trx, clock, {
-      accountId,
-      campaignId: campaign.id,
-      triggerName: 'call_completed',
-      data: {
-        callId: report.callId,
-        campaignId: campaign.id,
-        phoneNumber: report.phoneNumber,
-        customerName,
-        status,
-        durationSeconds,
-        summary: report.summary ?? null,
-        transcript: report.transcript ?? null,
-        recordingUrl: report.recordingUrl ?? null,
-        completedAt: report.occurredAt,
-      },
-    });
-    return { callId: report.callId, accountId, applied: true };
+    return result(true);
   });
 }

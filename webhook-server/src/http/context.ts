@@ -3,6 +3,7 @@ import type { BillingGateway } from '../billing/gateway';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Storage } from '../db/database';
+import type { CallingPlatform } from '../domain/callingPlatform';
 import type { Clock } from '../domain/clock';
 import type { Authenticator } from './auth';
 
@@ -16,6 +17,8 @@ export interface AppContext {
   authenticators: Authenticator[];
   /** Stripe or the offline sandbox, chosen by configuration. */
   billing: BillingGateway;
+  /** The sandbox dialer or the platform dispatcher, chosen by configuration. */
+  calling: CallingPlatform;
   /** Prometheus registry served at /metrics; modules register their metrics on it. */
   metrics: Registry;
 }

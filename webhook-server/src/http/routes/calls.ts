@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import type { CallCreate } from '../../../../schemas/generated/types';
-import { getCall, startCall } from '../../domain/callRequests';
+import { cancelCall, getCall, listCalls, startCall } from '../../domain/callRequests';
 import { accountIdOf } from '../auth';
+import { callListQuery, callPage } from '../callListQuery';
 import type { AppContext } from '../context';
 import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
 import { parseBody } from '../validation';
 
-export function callRoutes({ storage, clock }: AppContext): Router {
+export function callRoutes({ storage, clock, calling }: AppContext): Router {
   const router = Router();
   const { db } = storage;
 
@@ -14,7 +15,10 @@ export function callRoutes({ storage, clock }: AppContext): Router {
     const accountId = accountIdOf(res);
     const key = idempotencyKeyOf(req, false);
     const input = parseBody<CallCreate>('CallCreate.json', req.body);
-    const start = async () => ({ status: 201, body: await startCall(db, clock, accountId, input) });
+    const start = async () => ({
+      status: 201,
+      body: await startCall(db, clock, calling, accountId, input, key),
+    });
     if (!key) {
       const created = await start();
       res.status(created.status).json(created.body);
@@ -23,8 +27,17 @@ export function callRoutes({ storage, clock }: AppContext): Router {
     sendStored(res, await runIdempotent(db, clock, idempotencyScope(req, accountId, key), start));
   });
 
+  router.get('/calls', async (req, res) => {
+    const { filters, limit, after } = callListQuery(req);
+    res.json(callPage(await listCalls(db, accountIdOf(res), filters, limit, after), limit));
+  });
+
   router.get('/calls/:id', async (req, res) => {
     res.json(await getCall(db, accountIdOf(res), req.params.id));
+  });
+
+  router.post('/calls/:id/cancel', async (req, res) => {
+    res.json(await cancelCall(db, clock, calling, accountIdOf(res), req.params.id));
   });
 
   return router;

@@ -2,10 +2,12 @@ import {
   errorResponses as errors,
   idempotencyKey,
   jsonContent as json,
+  pageParams,
   pathId,
   ref,
   type PathItems,
 } from '../openapiParts';
+import { CALL_STATUSES } from '../../domain/callLifecycle';
 
 /** The call operations. */
 export const callsPaths: PathItems = {
@@ -20,13 +22,48 @@ export const callsPaths: PathItems = {
         ...errors(400, 401, 402, 409, 422),
       },
     },
+    get: {
+      summary: 'List calls, newest first',
+      tags: ['Calls'],
+      parameters: [
+        { name: 'campaignId', in: 'query', schema: { type: 'string' }, description: 'Only this campaign' },
+        {
+          name: 'status',
+          in: 'query',
+          schema: { type: 'string', enum: CALL_STATUSES },
+          description: 'Only calls with this status',
+        },
+        {
+          name: 'createdAfter',
+          in: 'query',
+          schema: { type: 'string', format: 'date-time' },
+          description: 'Only calls created after this instant',
+        },
+        ...pageParams,
+      ],
+      responses: {
+        200: { description: 'One page of calls', ...json(ref('CallList.json')) },
+        ...errors(400, 401),
+      },
+    },
   },
   '/v1/api/calls/{id}': {
     get: {
-      summary: 'Read a call',
+      summary: 'Read a call: status, duration, summary, transcript and recording URL',
       tags: ['Calls'],
       parameters: [pathId()],
       responses: { 200: { description: 'The call', ...json(ref('Call.json')) }, ...errors(401, 404) },
+    },
+  },
+  '/v1/api/calls/{id}/cancel': {
+    post: {
+      summary: 'Cancel a call that is queued or dispatched; it is never debited',
+      tags: ['Calls'],
+      parameters: [pathId()],
+      responses: {
+        200: { description: 'The canceled call (also when it already was)', ...json(ref('Call.json')) },
+        ...errors(401, 404, 409),
+      },
     },
   },
 };

@@ -1,0 +1,132 @@
+import type { CallStatus } from '../../../schemas/generated/types';
+import type { CallRow } from '../db/schema';
+import { assertCanMove } from './callLifecycle';
+import type { Clock } from './clock';
+import type { Db } from './db';
+import { recordEvent } from './events';
+import { applyLedgerEntry } from './usage';
+
+/*
+ * The steps of a call's life, each written with its event in the caller's transaction. Platform
+ * reports, the sandbox dialer, the dispatcher and cancel all move calls through these, so every
+ * path obeys the same lifecycle and emits the same events.
+ */
+
+/** The calling platform accepted the call. Once it has moved further, nothing changes. */
+export async function markDispatched(db: Db, clock: Clock, call: CallRow): Promise<boolean> {
+  if (call.status !== 'queued') return false;
+  const updated = await db
+    .updateTable('calls')
+    .set({ status: 'dispatched', updated_at: clock.now().toISOString() })
+    .where('id', '=', call.id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) > 0;
+}
+
+/** The call connected: in_progress, and call_started for subscribers. */
+export async function markStarted(
+  db: Db,
+  clock: Clock,
+  call: CallRow,
+  started: { startedAt: string; customerName?: string | null },
+): Promise<void> {
+  const customerName = started.customerName ?? call.customer_name;
+  // A start reported after the call's end (reports may arrive out of order) is recorded without
+  // moving the call back.
+  const reportedLate = call.status === 'completed' && call.started_at === null;
+  if (!reportedLate) assertCanMove(call.id, call.status as CallStatus, 'in_progress');
+  await db
+    .updateTable('calls')
+    .set({
+      started_at: started.startedAt,
+      customer_name: customerName,
+      updated_at: clock.now().toISOString(),
+      ...(reportedLate ? {} : { status: 'in_progress' }),
+    })
+    .where('id', '=', call.id)
+    .execute();
+  await recordEvent(db, clock, {
+    accountId: call.account_id,
+    campaignId: call.campaign_id,
+    triggerName: 'call_started',
+    data: {
+      callId: call.id,
+      campaignId: call.campaign_id,
+      phoneNumber: call.phone_number,
+      customerName,
+      startedAt: started.startedAt,
+    },
+  });
+}
+
+export interface CallEnding {
+  status: CallStatus;
+  durationSeconds: number;
+  completedAt: string;
+  customerName?: string | null;
+  summary?: string | null;
+  transcript?: string | null;
+  recordingUrl?: string | null;
+  failureReason?: string | null;
+}
+
+/**
+ * The call ended: its duration is debited from the minute ledger (once per call: the ledger's
+ * reference is the call id) and call_completed carries the outcome, whatever it was.
+ */
+export async function markEnded(db: Db, clock: Clock, call: CallRow, ending: CallEnding): Promise<void> {
+  assertCanMove(call.id, call.status as CallStatus, ending.status);
+  const customerName = ending.customerName ?? call.customer_name;
+  if (ending.durationSeconds > 0) {
+    await applyLedgerEntry(db, clock, {
+      accountId: call.account_id,
+      kind: 'call',
+      seconds: ending.durationSeconds,
+      reference: call.id,
+    });
+  }
+  await db
+    .updateTable('calls')
+    .set({
+      status: ending.status,
+      duration_seconds: ending.durationSeconds,
+      customer_name: customerName,
+      summary: ending.summary ?? null,
+      transcript: ending.transcript ?? null,
+      recording_url: ending.recordingUrl ?? null,
+      failure_reason: ending.failureReason ?? null,
+      completed_at: ending.completedAt,
+      updated_at: clock.now().toISOString(),
+    })
+    .where('id', '=', call.id)
+    .execute();
+  await recordEvent(db, clock, {
+    accountId: call.account_id,
+    campaignId: call.campaign_id,
+    triggerName: 'call_completed',
+    data: {
+      callId: call.id,
+      campaignId: call.campaign_id,
+      phoneNumber: call.phone_number,
+      customerName,
+      status: ending.status,
+      durationSeconds: ending.durationSeconds,
+      summary: ending.summary ?? null,
+      transcript: ending.transcript ?? null,
+      recordingUrl: ending.recordingUrl ?? null,
+      completedAt: ending.completedAt,
+    },
+  });
+}
+
+/** The call's row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
+export async function lockCall(db: Db, callId: string): Promise<CallRow | undefined> {
+  // A no-op update takes PostgreSQL's row lock portably; the select then sees the latest commit.
+  await db
+    .updateTable('calls')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('id', '=', callId)
+    .execute();
+  return db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+}
