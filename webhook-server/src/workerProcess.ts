@@ -4,6 +4,7 @@ import { openStorage } from './db/database';
 import { migrate } from './db/migrate';
 import { DeliveryWorker } from './delivery/worker';
 import { systemClock } from './domain/clock';
+import { ghlDeliveryProviders } from './ghl/deliveryProvider';
 import { createLogger } from './logger';
 
 /** `atlas-connect worker`: delivery in its own process until SIGTERM or SIGINT, which let in-flight attempts finish. */
@@ -17,6 +18,7 @@ export async function workForever(config: Config): Promise<void> {
     logger,
     config: config.delivery,
     listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
+    providers: ghlDeliveryProviders(config, storage.db, systemClock),
     // A worker that lost the SQLite lock exits so its supervisor restarts it as the standby it now is.
     onLockLost: () => stop('lock lost', 1),
   });

@@ -19,6 +19,8 @@ export interface ClaimedDelivery {
   payload: string;
   /** undefined when the subscription was removed after the delivery was queued. */
   secret: string | undefined;
+  /** The subscription's provider: selects the body shape and auth headers (delivery/providers.ts). */
+  provider: string;
   /** Signed when claimed (SQLite's delivery thread does), for the body deliveryBody(payload). */
   signed?: Presigned;
 }
@@ -108,6 +110,7 @@ export class DeliveryQueue {
         'd.next_attempt_at',
         'e.payload',
         's.secret',
+        's.provider',
       ])
       .where(
         'd.id',

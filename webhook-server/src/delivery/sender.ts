@@ -29,6 +29,7 @@ export interface SenderOptions {
 }
 
 const MAX_ERROR_LENGTH = 300;
+const USER_AGENT = 'atlas-connect-webhooks/1';
 const RESPONSE_BODY_LIMIT = 64 * 1024;
 const MAX_CACHED_TARGETS = 10_000;
 
@@ -99,6 +100,41 @@ export class HookSender {
     } catch (err) {
       return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
     }
+    return this.dispatch(target, body, [
+      'content-type',
+      'application/json',
+      'user-agent',
+      USER_AGENT,
+      'webhook-id',
+      messageId,
+      'webhook-timestamp',
+      timestamp,
+      'webhook-signature',
+      signature,
+    ]);
+  }
+
+  /**
+   * POSTs a JSON body with the given headers (name, value, name, value…), under the same rules as
+   * send(): public addresses only, no redirects, one timeout; never throws.
+   */
+  post(hookUrl: string, body: string, headers: string[]): Promise<AttemptResult> {
+    let target: Target;
+    try {
+      target = this.target(hookUrl);
+    } catch (err) {
+      return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
+    }
+    return this.dispatch(target, body, [
+      'content-type',
+      'application/json',
+      'user-agent',
+      USER_AGENT,
+      ...headers,
+    ]);
+  }
+
+  private dispatch(target: Target, body: string, headers: string[]): Promise<AttemptResult> {
     return new Promise<AttemptResult>((resolve) => {
       const attempt = new Attempt(this.options.timeoutMs, resolve);
       try {
@@ -108,18 +144,7 @@ export class HookSender {
             path: target.path,
             method: 'POST',
             body,
-            headers: [
-              'content-type',
-              'application/json',
-              'user-agent',
-              'atlas-connect-webhooks/1',
-              'webhook-id',
-              messageId,
-              'webhook-timestamp',
-              timestamp,
-              'webhook-signature',
-              signature,
-            ],
+            headers,
             headersTimeout: this.options.timeoutMs,
             bodyTimeout: this.options.timeoutMs,
           },

@@ -232,6 +232,7 @@ export function toClaimed(row: ClaimedRow): ClaimedDelivery {
     attemptCount: row.attempt_count,
     payload: row.payload,
     secret: row.secret ?? undefined,
+    provider: row.provider ?? 'custom',
     ...(row.webhook_signature && row.webhook_timestamp
       ? { signed: { timestamp: row.webhook_timestamp, signature: row.webhook_signature } }
       : {}),

@@ -9,8 +9,8 @@ import type { DeliveryMetrics } from './metrics';
 import { listenForDeliveries } from './pgWakeups';
 import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
+import { providerOf, type DeliveryProviders } from './providers';
 import { HookSender } from './sender';
-import { deliveryBody } from './signer';
 import {
   SqliteWorkerLock,
   WORKER_LOCK_HELD_MESSAGE,
@@ -35,6 +35,8 @@ export interface WorkerOptions {
   waitForLock?: boolean;
   /** SQLite: another worker took the lock over (this one's heartbeat came too late); it stopped claiming. */
   onLockLost?: () => void;
+  /** Providers whose deliveries have their own body and headers (ghl); others send Standard Webhooks. */
+  providers?: DeliveryProviders;
 }
 
 /**
@@ -299,12 +301,9 @@ export class DeliveryWorker {
     }
     const { clock, config, metrics } = this.options;
     const startedAt = clock.now().toISOString();
-    const result = await this.sender.send(
-      delivery.hookUrl,
-      delivery.secret,
-      delivery.eventId,
-      deliveryBody(delivery.payload),
-      delivery.signed,
+    const result = await providerOf(this.options.providers ?? {}, delivery.provider).attempt(
+      delivery,
+      this.sender,
     );
     const attemptNumber = delivery.attemptCount + 1;
     const decision = decide(result, attemptNumber, config, clock.now().getTime());

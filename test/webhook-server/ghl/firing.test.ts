@@ -1,0 +1,118 @@
+import { testEngines } from '../../support/engines';
+import { installAndLink } from '../../support/ghlInstall';
+import { GhlStandIn } from '../../support/ghlStandIn';
+import { postFromGhl, triggerSubscription } from '../../support/ghlWorkflow';
+import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+import { waitFor } from '../../support/waitFor';
+
+describe.each(testEngines())('firing Atlas events into GHL on %s', (engine) => {
+  let server: TestServer;
+  let standIn: GhlStandIn;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    standIn = await GhlStandIn.start();
+    server = await startTestServer(engine, {
+      ...standIn.env(),
+      ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
+      DELIVERY_RETRY_SCHEDULE: '200ms,200ms',
+      DELIVERY_TIMEOUT: '2s',
+    });
+    tenant = await createTenant(server);
+    await installAndLink(
+      server,
+      standIn,
+      { email: tenant.account.adminEmail, password: tenant.password },
+      'loc_fire',
+    );
+  });
+  afterAll(async () => {
+    await server.stop();
+    await standIn.close();
+  });
+
+  const renameCompany = (companyName: string) =>
+    api(server, 'PATCH', '/v1/api/account', { apiKey: tenant.apiKey, body: { companyName } });
+  const deliveries = async () =>
+    (await api(server, 'GET', '/v1/api/events-gateway/deliveries', { apiKey: tenant.apiKey })).body
+      .data as Array<{
+      id: string;
+      status: string;
+      lastError: string | null;
+    }>;
+
+  test('when an event fires, then GHL gets one flat object with a live bearer, and after a 401 a refreshed one', async () => {
+    const trigger = triggerSubscription(standIn, 'loc_fire', 'atlas_account_updated');
+    expect((await postFromGhl(server, '/integrations/ghl/triggers', trigger)).status).toBe(200);
+
+    expect((await renameCompany('Sunrise Dental Group')).status).toBe(200);
+    const [first] = await standIn.waitForExecutions(1);
+    expect(first!.path).toBe(new URL(trigger.triggerData.targetUrl).pathname);
+    expect(first!.version).toBe('2021-04-15');
+    expect(standIn.isLiveAccessToken(first!.token)).toBe(true);
+    expect(first!.body).toMatchObject({
+      triggerName: 'account_updated',
+      accountId: tenant.account.id,
+      accountCompanyName: 'Sunrise Dental Group',
+      changedFields: 'companyName',
+      contactId: null,
+      locationId: 'loc_fire',
+    });
+    expect(Object.values(first!.body as object).every((v) => v === null || typeof v !== 'object')).toBe(true);
+
+    standIn.expireAccessTokens();
+    expect((await renameCompany('Sunrise Dental North')).status).toBe(200);
+    const [, second] = await standIn.waitForExecutions(2);
+    expect(second!.token).not.toBe(first!.token);
+    expect(standIn.isLiveAccessToken(second!.token)).toBe(true);
+    expect(second!.body).toMatchObject({ accountCompanyName: 'Sunrise Dental North' });
+    await waitFor('both deliveries delivered', async () => {
+      const all = await deliveries();
+      return all.length === 2 && all.every((d) => d.status === 'delivered');
+    });
+  });
+
+  test('when a provider ghl subscription was not made by the GHL app, then no token is sent and it dead-letters', async () => {
+    const other = await createTenant(server);
+    const hookUrl = `${standIn.url}/workflows-marketplace/triggers/execute/app_atlas/forged`;
+    const subscribed = await api(server, 'POST', '/v1/api/events-gateway/trigger/subscribe', {
+      apiKey: other.apiKey,
+      body: { hookUrl, triggerName: 'account_updated', provider: 'ghl' },
+    });
+    expect(subscribed.status).toBe(201);
+    const executedBefore = standIn.executed.length;
+    await api(server, 'PATCH', '/v1/api/account', {
+      apiKey: other.apiKey,
+      body: { companyName: 'Forger Inc' },
+    });
+    const dead = await waitFor('the forged delivery to die', async () => {
+      server.clock.advance(1000);
+      const list = (await api(server, 'GET', '/v1/api/events-gateway/deliveries', { apiKey: other.apiKey }))
+        .body.data;
+      return list[0]?.status === 'dead' ? list[0] : undefined;
+    });
+    expect(dead.lastError).toMatch(/not made by the GHL app/);
+    expect(standIn.executed.length).toBe(executedBefore);
+  });
+
+  test('when the location is uninstalled, then its workflows get nothing more', async () => {
+    const executedBefore = standIn.executed.length;
+    const body = JSON.stringify({
+      type: 'UNINSTALL',
+      locationId: 'loc_fire',
+      timestamp: server.clock.now().toISOString(),
+      webhookId: 'wh_fire_gone',
+    });
+    expect(
+      (
+        await api(server, 'POST', '/integrations/ghl/webhooks', {
+          rawBody: body,
+          headers: standIn.signWebhook(body),
+        })
+      ).status,
+    ).toBe(200);
+    expect((await renameCompany('After Uninstall')).status).toBe(200);
+    expect(await deliveries()).toHaveLength(2);
+    expect(standIn.executed.length).toBe(executedBefore);
+  });
+});
