@@ -331,7 +331,7 @@ export interface GhlTriggerSubscriptionsTable {
 export interface GhlCallsTable {
   call_id: string;
   location_id: string;
-  contact_id: string;
+  contact_id: string | null;
   workflow_id: string | null;
   created_at: string;
 }

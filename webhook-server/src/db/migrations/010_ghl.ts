@@ -51,7 +51,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('ghl_calls')
     .addColumn('call_id', 'text', (c) => c.primaryKey())
     .addColumn('location_id', 'text', (c) => c.notNull())
-    .addColumn('contact_id', 'text', (c) => c.notNull())
+    // Null when the action ran with a phone override and no contact.
+    .addColumn('contact_id', 'text')
     .addColumn('workflow_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();

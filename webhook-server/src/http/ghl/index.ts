@@ -6,7 +6,9 @@ import { JSON_BODY_LIMIT } from '../app';
 import { errorBody } from '../errors';
 import { FormTokens } from '../oauth/formToken';
 import { SignInLimiter } from '../oauth/signInLimiter';
+import { actionRoutes } from './actionRoutes';
 import { installRoutes } from './installRoutes';
+import { optionsRoutes } from './optionsRoutes';
 import { requireSharedSecret } from './sharedSecret';
 import { triggerRoutes } from './triggerRoutes';
 import { webhookRoutes } from './webhookRoutes';
@@ -21,7 +23,7 @@ const WORKFLOW_CALL_PATHS = [
 ];
 
 /** /integrations/ghl/*: the marketplace app's endpoints, or a clear 404 when it is not configured. */
-export function ghlRoutes({ config, storage, clock }: AppContext): Router {
+export function ghlRoutes({ config, storage, clock, calling, billing }: AppContext): Router {
   const router = Router();
   const ghl = config.ghl;
   if (!ghl) {
@@ -53,5 +55,7 @@ export function ghlRoutes({ config, storage, clock }: AppContext): Router {
     express.json({ limit: JSON_BODY_LIMIT }),
   );
   router.use(triggerRoutes(db, clock, ghl));
+  router.use(actionRoutes({ db, clock, ghl, tokens, calling, billing }));
+  router.use(optionsRoutes(db));
   return router;
 }
