@@ -70,6 +70,10 @@ describe.each(testEngines())('GHL install on %s', (engine) => {
       client_id: GHL_CLIENT.id,
       scope: 'contacts.readonly locations.readonly workflows.readonly',
     });
+    const asJson = await fetch(`${server.url}/integrations/ghl/install`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(await asJson.json()).toStrictEqual({ url: location.toString() });
   });
 
   test('when GHL redirects with a code and the admin signs in, then the location is linked and its tokens are sealed', async () => {

@@ -1,4 +1,5 @@
 import { schemaFiles } from '../../../schemas/generated/registry';
+import { ghlPaths } from './ghl/ghlOpenapi';
 import { oauthPaths } from './oauth/openapi';
 import { componentName, jsonContent, ref, type Json, type PathItems, type SchemaFile } from './openapiParts';
 import { accountPaths } from './routes/accountOpenapi';
@@ -18,6 +19,7 @@ const PATH_MODULES: PathItems[] = [
   hooksPaths,
   oauthPaths,
   internalPaths,
+  ghlPaths,
   healthPaths,
 ];
 

@@ -47,7 +47,8 @@ export function installRoutes({
   const formParams = (locationId: string) => ({ purpose: 'ghl-link', locationId });
   const http = ghlHttp(ghl);
 
-  router.get('/integrations/ghl/install', (_req, res) => {
+  // A browser is redirected; a page's script asking for JSON gets the URL to open (Integrations tab).
+  router.get('/integrations/ghl/install', (req, res) => {
     const url = new URL('/oauth/chooselocation', ghl.marketplaceUrl);
     url.search = new URLSearchParams({
       response_type: 'code',
@@ -55,7 +56,8 @@ export function installRoutes({
       client_id: ghl.clientId,
       scope: GHL_SCOPES.join(' '),
     }).toString();
-    res.redirect(302, url.toString());
+    if (req.accepts(['html', 'json']) === 'json') res.json({ url: url.toString() });
+    else res.redirect(302, url.toString());
   });
 
   router.get('/integrations/ghl/oauth/callback', async (req, res) => {
