@@ -65,6 +65,8 @@ export class GhlStandIn {
   /** Requests the token endpoint answered, by grant type. */
   readonly tokenRequests: Array<{ grantType: string; userType: string | undefined }> = [];
   readonly executed: ExecutedTrigger[] = [];
+  /** Executions refused with 401 (an expired or unknown bearer). */
+  readonly rejected: ExecutedTrigger[] = [];
   readonly contactReads: string[] = [];
   /** The location the chooselocation page installs into. */
   defaultLocation = { id: 'loc_standin_1', name: 'Sunrise Dental', companyId: 'cmp_standin' };
@@ -183,7 +185,10 @@ export class GhlStandIn {
     const version = req.headers.version as string | undefined;
     const execute = /^\/workflows-marketplace\/triggers\/execute\/[^/]+\/[^/]+$/.test(url.pathname);
     if (execute && req.method === 'POST') {
-      if (!access || access.expired) return json(401, { message: 'Invalid JWT' });
+      if (!access || access.expired) {
+        this.rejected.push({ path: url.pathname, token, version, body: JSON.parse(body) as unknown });
+        return json(401, { message: 'Invalid JWT' });
+      }
       if (version !== '2021-04-15') return json(400, { message: 'Version header is missing or wrong' });
       this.executed.push({ path: url.pathname, token, version, body: JSON.parse(body) as unknown });
       for (const wake of this.waiters.splice(0)) wake();
