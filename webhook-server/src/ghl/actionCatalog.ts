@@ -149,7 +149,9 @@ export function ghlActionCatalog(): GhlActionDefinition[] {
         { reference: 'adminEmail', name: 'Admin email', type: 'String', required: false },
         { reference: 'profilePictureUrl', name: 'Profile picture URL', type: 'String', required: false },
       ],
-      responseSample: accountResponse(example<Account>('Account.json')),
+      responseSample: accountResponse(
+        example<{ data: { account: Account } }>('events/account_updated.json').data.account,
+      ),
     },
     {
       key: ACTION_KEYS.cancelCall,
