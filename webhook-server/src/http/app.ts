@@ -19,6 +19,7 @@ import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { metricsRoutes } from './routes/metrics';
+import { loggableUrl } from '../logger';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -36,6 +37,7 @@ export function buildApp(ctx: AppContext): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
+      serializers: { req: (req: { url: string }) => ({ ...req, url: loggableUrl(req.url) }) },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
