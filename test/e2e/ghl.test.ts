@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describeWithBrowser, launchBrowser, type TestBrowser } from '../support/browser';
 import { GhlStandIn } from '../support/ghlStandIn';
-import { postFromGhl, triggerSubscription } from '../support/ghlWorkflow';
+import { postFromGhl, sendUninstall, triggerSubscription } from '../support/ghlWorkflow';
 import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../support/server';
 import { waitFor } from '../support/waitFor';
 
@@ -138,20 +138,7 @@ describeWithBrowser('GHL marketplace app end to end (stand-in GHL, headless Chro
     expect(standIn.isLiveAccessToken(completed.token)).toBe(true);
 
     // 8. UNINSTALL stops everything: no tokens, no subscriptions, no more events or actions.
-    const uninstall = JSON.stringify({
-      type: 'UNINSTALL',
-      locationId,
-      timestamp: server.clock.now().toISOString(),
-      webhookId: 'wh_e2e_uninstall',
-    });
-    expect(
-      (
-        await api(server, 'POST', '/integrations/ghl/webhooks', {
-          rawBody: uninstall,
-          headers: standIn.signWebhook(uninstall, 'both'),
-        })
-      ).status,
-    ).toBe(200);
+    expect((await sendUninstall(server, standIn, locationId, 'wh_e2e_uninstall', 'both')).status).toBe(200);
     const executedBefore = standIn.executed.length;
     await api(server, 'PATCH', '/v1/api/account', {
       apiKey: tenant.apiKey,

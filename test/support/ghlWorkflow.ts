@@ -35,3 +35,23 @@ export function postFromGhl(
 ) {
   return api(server, 'POST', path, { body, headers: secret ? { 'x-atlas-secret': secret } : {} });
 }
+
+/** GHL's UNINSTALL webhook for a location, signed as GHL signs it; answers the server's response. */
+export function sendUninstall(
+  server: { url: string; clock: { now(): Date } },
+  standIn: GhlStandIn,
+  locationId: string,
+  webhookId: string,
+  signature: 'ed25519' | 'rsa' | 'both' = 'ed25519',
+) {
+  const body = JSON.stringify({
+    type: 'UNINSTALL',
+    locationId,
+    timestamp: server.clock.now().toISOString(),
+    webhookId,
+  });
+  return api(server, 'POST', '/integrations/ghl/webhooks', {
+    rawBody: body,
+    headers: standIn.signWebhook(body, signature),
+  });
+}

@@ -1,9 +1,9 @@
 import { testEngines } from '../../support/engines';
-import { installAndLink, openInstallCallback } from '../../support/ghlInstall';
-import { GhlStandIn } from '../../support/ghlStandIn';
+import { openInstallCallback } from '../../support/ghlInstall';
+import { GHL_SHARED_SECRET, type GhlStandIn } from '../../support/ghlStandIn';
+import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
 import { postFromGhl } from '../../support/ghlWorkflow';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
-import { GHL_SHARED_SECRET } from '../../support/ghlStandIn';
+import { api, createTenant, type Tenant, type TestServer } from '../../support/server';
 
 describe.each(testEngines())('GHL workflow actions on %s', (engine) => {
   let server: TestServer;
@@ -11,15 +11,7 @@ describe.each(testEngines())('GHL workflow actions on %s', (engine) => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    standIn = await GhlStandIn.start();
-    server = await startTestServer(engine, standIn.env());
-    tenant = await createTenant(server);
-    await installAndLink(
-      server,
-      standIn,
-      { email: tenant.account.adminEmail, password: tenant.password },
-      'loc_act',
-    );
+    ({ server, standIn, tenant } = await startGhlTestBed(engine, {}, 'loc_act'));
     standIn.addContact({
       id: 'ct_jordan',
       locationId: 'loc_act',
@@ -32,10 +24,7 @@ describe.each(testEngines())('GHL workflow actions on %s', (engine) => {
     });
     standIn.addContact({ id: 'ct_nophone', locationId: 'loc_act', firstName: 'Nadia' });
   });
-  afterAll(async () => {
-    await server.stop();
-    await standIn.close();
-  });
+  afterAll(() => stopGhlTestBed({ server, standIn }));
 
   const action = (key: string, data: Record<string, unknown>, extras: Record<string, unknown> = {}) => {
     return postFromGhl(server, `/integrations/ghl/actions/${key}`, {

@@ -1,8 +1,9 @@
 import { testEngines } from '../../support/engines';
-import { installAndLink } from '../../support/ghlInstall';
-import { GhlStandIn } from '../../support/ghlStandIn';
-import { postFromGhl, triggerSubscription } from '../../support/ghlWorkflow';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+
+import type { GhlStandIn } from '../../support/ghlStandIn';
+import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
+import { postFromGhl, sendUninstall, triggerSubscription } from '../../support/ghlWorkflow';
+import { api, createTenant, type Tenant, type TestServer } from '../../support/server';
 import { waitFor } from '../../support/waitFor';
 
 describe.each(testEngines())('firing Atlas events into GHL on %s', (engine) => {
@@ -11,25 +12,17 @@ describe.each(testEngines())('firing Atlas events into GHL on %s', (engine) => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    standIn = await GhlStandIn.start();
-    server = await startTestServer(engine, {
-      ...standIn.env(),
-      ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
-      DELIVERY_RETRY_SCHEDULE: '200ms,200ms',
-      DELIVERY_TIMEOUT: '2s',
-    });
-    tenant = await createTenant(server);
-    await installAndLink(
-      server,
-      standIn,
-      { email: tenant.account.adminEmail, password: tenant.password },
+    ({ server, standIn, tenant } = await startGhlTestBed(
+      engine,
+      {
+        ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
+        DELIVERY_RETRY_SCHEDULE: '200ms,200ms',
+        DELIVERY_TIMEOUT: '2s',
+      },
       'loc_fire',
-    );
+    ));
   });
-  afterAll(async () => {
-    await server.stop();
-    await standIn.close();
-  });
+  afterAll(() => stopGhlTestBed({ server, standIn }));
 
   const renameCompany = (companyName: string) =>
     api(server, 'PATCH', '/v1/api/account', { apiKey: tenant.apiKey, body: { companyName } });
@@ -97,20 +90,7 @@ describe.each(testEngines())('firing Atlas events into GHL on %s', (engine) => {
 
   test('when the location is uninstalled, then its workflows get nothing more', async () => {
     const executedBefore = standIn.executed.length;
-    const body = JSON.stringify({
-      type: 'UNINSTALL',
-      locationId: 'loc_fire',
-      timestamp: server.clock.now().toISOString(),
-      webhookId: 'wh_fire_gone',
-    });
-    expect(
-      (
-        await api(server, 'POST', '/integrations/ghl/webhooks', {
-          rawBody: body,
-          headers: standIn.signWebhook(body),
-        })
-      ).status,
-    ).toBe(200);
+    expect((await sendUninstall(server, standIn, 'loc_fire', 'wh_fire_gone')).status).toBe(200);
     expect((await renameCompany('After Uninstall')).status).toBe(200);
     expect(await deliveries()).toHaveLength(2);
     expect(standIn.executed.length).toBe(executedBefore);

@@ -10,8 +10,9 @@ import { TokenCipher } from '../../../webhook-server/src/ghl/tokenCipher';
 import { GhlTokenStore } from '../../../webhook-server/src/ghl/tokens';
 import { testEngines } from '../../support/engines';
 import { installAndLink, openInstallCallback, submitLinkForm } from '../../support/ghlInstall';
-import { GHL_CLIENT, GhlStandIn } from '../../support/ghlStandIn';
-import { createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+import { GHL_CLIENT, type GhlStandIn } from '../../support/ghlStandIn';
+import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
+import { createTenant, type Tenant, type TestServer } from '../../support/server';
 
 /** Fails the first write of new tokens, as a crash between GHL's answer and the save would. */
 class FailFirstTokenWrite implements KyselyPlugin {
@@ -42,14 +43,9 @@ describe.each(testEngines())('GHL install on %s', (engine) => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    standIn = await GhlStandIn.start();
-    server = await startTestServer(engine, standIn.env());
-    tenant = await createTenant(server);
+    ({ server, standIn, tenant } = await startGhlTestBed(engine, {}));
   });
-  afterAll(async () => {
-    await server.stop();
-    await standIn.close();
-  });
+  afterAll(() => stopGhlTestBed({ server, standIn }));
 
   const storedRow = (locationId: string) =>
     server.context.storage.db

@@ -1,9 +1,10 @@
 import { ghlTriggerCatalog } from '../../../webhook-server/src/ghl/triggerCatalog';
 import { testEngines } from '../../support/engines';
 import { installAndLink, openInstallCallback } from '../../support/ghlInstall';
-import { GhlStandIn } from '../../support/ghlStandIn';
-import { postFromGhl, triggerSubscription } from '../../support/ghlWorkflow';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+import type { GhlStandIn } from '../../support/ghlStandIn';
+import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
+import { postFromGhl, sendUninstall, triggerSubscription } from '../../support/ghlWorkflow';
+import { api, createTenant, type Tenant, type TestServer } from '../../support/server';
 
 describe('GHL trigger catalog', () => {
   test('when the app is defined, then its trigger keys are the stable atlas_<triggerName> keys', () => {
@@ -33,20 +34,9 @@ describe.each(testEngines())('GHL trigger subscriptions on %s', (engine) => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    standIn = await GhlStandIn.start();
-    server = await startTestServer(engine, standIn.env());
-    tenant = await createTenant(server);
-    await installAndLink(
-      server,
-      standIn,
-      { email: tenant.account.adminEmail, password: tenant.password },
-      'loc_trg',
-    );
+    ({ server, standIn, tenant } = await startGhlTestBed(engine, {}, 'loc_trg'));
   });
-  afterAll(async () => {
-    await server.stop();
-    await standIn.close();
-  });
+  afterAll(() => stopGhlTestBed({ server, standIn }));
 
   const subscriptionsOf = async (t: Tenant) =>
     (await api(server, 'GET', '/v1/api/events-gateway/trigger/subscriptions', { apiKey: t.apiKey })).body
@@ -208,20 +198,7 @@ describe.each(testEngines())('GHL trigger subscriptions on %s', (engine) => {
       triggerSubscription(standIn, 'loc_gone', 'atlas_plan_changed'),
     );
     expect(await subscriptionsOf(tenant)).toHaveLength(1);
-    const body = JSON.stringify({
-      type: 'UNINSTALL',
-      locationId: 'loc_gone',
-      timestamp: server.clock.now().toISOString(),
-      webhookId: 'wh_trg_gone',
-    });
-    expect(
-      (
-        await api(server, 'POST', '/integrations/ghl/webhooks', {
-          rawBody: body,
-          headers: standIn.signWebhook(body),
-        })
-      ).status,
-    ).toBe(200);
+    expect((await sendUninstall(server, standIn, 'loc_gone', 'wh_trg_gone')).status).toBe(200);
     expect(await subscriptionsOf(tenant)).toStrictEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { testEngines } from '../../support/engines';
 import { installAndLink } from '../../support/ghlInstall';
-import { GhlStandIn } from '../../support/ghlStandIn';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
+import type { GhlStandIn } from '../../support/ghlStandIn';
+import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
+import { api, type Tenant, type TestServer } from '../../support/server';
 
 describe.each(testEngines())('GHL install/uninstall webhooks on %s', (engine) => {
   let server: TestServer;
@@ -10,14 +11,9 @@ describe.each(testEngines())('GHL install/uninstall webhooks on %s', (engine) =>
   let webhookCounter = 0;
 
   beforeAll(async () => {
-    standIn = await GhlStandIn.start();
-    server = await startTestServer(engine, standIn.env());
-    tenant = await createTenant(server);
+    ({ server, standIn, tenant } = await startGhlTestBed(engine, {}));
   });
-  afterAll(async () => {
-    await server.stop();
-    await standIn.close();
-  });
+  afterAll(() => stopGhlTestBed({ server, standIn }));
 
   const admin = () => ({ email: tenant.account.adminEmail, password: tenant.password });
   const installed = async (locationId: string) =>

@@ -86,10 +86,8 @@ export class HookSender {
   ): Promise<AttemptResult> {
     // The timestamp is real time whatever the domain clock says: receivers check it against theirs.
     let timestamp = webhookTimestamp();
-    let target: Target;
     let signature: string;
     try {
-      target = this.target(hookUrl);
       const age = Number(timestamp) - Number(presigned?.timestamp);
       if (presigned && age >= 0 && age <= PRESIGNED_MAX_AGE_S) {
         timestamp = presigned.timestamp;
@@ -100,11 +98,7 @@ export class HookSender {
     } catch (err) {
       return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
     }
-    return this.dispatch(target, body, [
-      'content-type',
-      'application/json',
-      'user-agent',
-      USER_AGENT,
+    return this.post(hookUrl, body, [
       'webhook-id',
       messageId,
       'webhook-timestamp',
@@ -115,8 +109,8 @@ export class HookSender {
   }
 
   /**
-   * POSTs a JSON body with the given headers (name, value, name, value…), under the same rules as
-   * send(): public addresses only, no redirects, one timeout; never throws.
+   * POSTs a JSON body with these headers (name, value, name, value…) besides content-type and
+   * user-agent: public addresses only, no redirects, one timeout; never throws.
    */
   post(hookUrl: string, body: string, headers: string[]): Promise<AttemptResult> {
     let target: Target;
@@ -125,16 +119,6 @@ export class HookSender {
     } catch (err) {
       return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
     }
-    return this.dispatch(target, body, [
-      'content-type',
-      'application/json',
-      'user-agent',
-      USER_AGENT,
-      ...headers,
-    ]);
-  }
-
-  private dispatch(target: Target, body: string, headers: string[]): Promise<AttemptResult> {
     return new Promise<AttemptResult>((resolve) => {
       const attempt = new Attempt(this.options.timeoutMs, resolve);
       try {
@@ -144,7 +128,7 @@ export class HookSender {
             path: target.path,
             method: 'POST',
             body,
-            headers,
+            headers: ['content-type', 'application/json', 'user-agent', USER_AGENT, ...headers],
             headersTimeout: this.options.timeoutMs,
             bodyTimeout: this.options.timeoutMs,
           },

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { escapeHtml, sendPage } from '../oauth/page';
+import { adminSignInFields, escapeHtml, sendPage } from '../oauth/page';
 
 export interface LinkPage {
   locationName: string;
@@ -11,9 +11,6 @@ export interface LinkPage {
 /** "Link GHL location Name to your Atlas account": the admin's email and password. */
 export function sendLinkPage(res: Response, status: number, page: LinkPage): void {
   const name = escapeHtml(page.locationName);
-  const hidden = Object.entries(page.hiddenFields)
-    .map(([field, value]) => `<input type="hidden" name="${escapeHtml(field)}" value="${escapeHtml(value)}">`)
-    .join('');
   sendPage(
     res,
     status,
@@ -21,11 +18,7 @@ export function sendLinkPage(res: Response, status: number, page: LinkPage): voi
     `<h1>Link GHL location <em>${name}</em> to your Atlas account</h1>` +
       `<p>Sign in as the Atlas account's admin. Workflows of <strong>${name}</strong> can then start calls on this account and receive its events.</p>` +
       (page.alert ? `<p role="alert" class="alert">${escapeHtml(page.alert)}</p>` : '') +
-      `<form method="post" action="/integrations/ghl/link">${hidden}` +
-      `<label for="email">Admin email</label>` +
-      `<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(page.email ?? '')}">` +
-      `<label for="password">Password</label>` +
-      `<input id="password" name="password" type="password" autocomplete="current-password" required>` +
+      `<form method="post" action="/integrations/ghl/link">${adminSignInFields(page.hiddenFields, page.email)}` +
       `<div class="actions"><button class="allow" type="submit">Link location</button></div></form>`,
     ["'self'"],
   );

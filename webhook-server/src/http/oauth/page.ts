@@ -71,6 +71,20 @@ export function sendErrorPage(res: Response, status: number, message: string): v
   );
 }
 
+/** An admin sign-in form's inputs: its hidden fields (request, CSRF token), email and password. */
+export function adminSignInFields(hiddenFields: Record<string, string>, email = ''): string {
+  const hidden = Object.entries(hiddenFields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return (
+    hidden +
+    `<label for="email">Admin email</label>` +
+    `<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">` +
+    `<label for="password">Password</label>` +
+    `<input id="password" name="password" type="password" autocomplete="current-password" required>`
+  );
+}
+
 export interface SignInPage {
   appName: string;
   scope: string[];
@@ -83,9 +97,6 @@ export interface SignInPage {
 export function sendSignInPage(res: Response, status: number, page: SignInPage): void {
   const app = escapeHtml(page.appName);
   const redirect = new URL(page.redirectUri);
-  const hidden = Object.entries(page.hiddenFields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('');
   const scopes = page.scope
     .map((scope) => SCOPE_TEXT[scope])
     .filter((text): text is string => !!text)
@@ -99,11 +110,7 @@ export function sendSignInPage(res: Response, status: number, page: SignInPage):
       `<p><strong>${app}</strong> asks for access to your Atlas account. Sign in as the account's admin to decide.</p>` +
       `<ul><li>Use the Atlas API for your account: usage, campaigns, calls and billing</li>${scopes}</ul>` +
       (page.alert ? `<p role="alert" class="alert">${escapeHtml(page.alert)}</p>` : '') +
-      `<form method="post" action="/oauth/authorize">${hidden}` +
-      `<label for="email">Admin email</label>` +
-      `<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(page.email ?? '')}">` +
-      `<label for="password">Password</label>` +
-      `<input id="password" name="password" type="password" autocomplete="current-password" required>` +
+      `<form method="post" action="/oauth/authorize">${adminSignInFields(page.hiddenFields, page.email)}` +
       `<div class="actions"><button class="deny" type="submit" name="decision" value="deny" formnovalidate>Deny</button>` +
       `<button class="allow" type="submit" name="decision" value="allow">Allow</button></div></form>` +
       `<p class="note">After you decide, you go back to ${escapeHtml(redirect.host)}.</p>`,
