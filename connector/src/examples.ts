@@ -2,7 +2,10 @@ import type {
   Account,
   AccountUpdatedEvent,
   CallCompletedEvent,
+  Call,
   CallStartedEvent,
+  MessageReceivedEvent,
+  MessageSentEvent,
   MinutesLowEvent,
   MinutesPurchasedEvent,
   PlanChangedEvent,
@@ -10,6 +13,9 @@ import type {
 import accountUpdated from '../../schemas/events/account_updated.json';
 import callCompleted from '../../schemas/events/call_completed.json';
 import callStarted from '../../schemas/events/call_started.json';
+import messageReceived from '../../schemas/events/message_received.json';
+import messageSent from '../../schemas/events/message_sent.json';
+import callSchema from '../../schemas/Call.json';
 import minutesLow from '../../schemas/events/minutes_low.json';
 import minutesPurchased from '../../schemas/events/minutes_purchased.json';
 import planChanged from '../../schemas/events/plan_changed.json';
@@ -31,6 +37,14 @@ export const eventExamples = {
   call_started: firstExample<CallStartedEvent>(callStarted),
   minutes_purchased: firstExample<MinutesPurchasedEvent>(minutesPurchased),
   account_updated: firstExample<AccountUpdatedEvent>(accountUpdated),
+  message_received: firstExample<MessageReceivedEvent>(messageReceived),
+  message_sent: firstExample<MessageSentEvent>(messageSent),
+};
+
+/** Call.json's examples: a call just queued, and the same call once it ended. */
+export const callExamples = {
+  queued: callSchema.examples[0] as Call,
+  completed: callSchema.examples[1] as Call,
 };
 
 export const accountExample: Account = eventExamples.account_updated.data.account;

@@ -26,20 +26,22 @@ import s23 from '../OAuthUserInfo.json';
 import s24 from '../PhoneNumber.json';
 import s25 from '../Plan.json';
 import s26 from '../PlanId.json';
-import s27 from '../Provider.json';
-import s28 from '../SubscribeRequest.json';
-import s29 from '../Subscription.json';
-import s30 from '../TriggerName.json';
-import s31 from '../UnsubscribeRequest.json';
-import s32 from '../Usage.json';
-import s33 from '../events/account_updated.json';
-import s34 from '../events/call_completed.json';
-import s35 from '../events/call_started.json';
-import s36 from '../events/message_received.json';
-import s37 from '../events/message_sent.json';
-import s38 from '../events/minutes_low.json';
-import s39 from '../events/minutes_purchased.json';
-import s40 from '../events/plan_changed.json';
+import s27 from '../PlatformCallCancel.json';
+import s28 from '../PlatformCallDispatch.json';
+import s29 from '../Provider.json';
+import s30 from '../SubscribeRequest.json';
+import s31 from '../Subscription.json';
+import s32 from '../TriggerName.json';
+import s33 from '../UnsubscribeRequest.json';
+import s34 from '../Usage.json';
+import s35 from '../events/account_updated.json';
+import s36 from '../events/call_completed.json';
+import s37 from '../events/call_started.json';
+import s38 from '../events/message_received.json';
+import s39 from '../events/message_sent.json';
+import s40 from '../events/minutes_low.json';
+import s41 from '../events/minutes_purchased.json';
+import s42 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -70,18 +72,20 @@ export const schemaFiles = {
   'PhoneNumber.json': s24,
   'Plan.json': s25,
   'PlanId.json': s26,
-  'Provider.json': s27,
-  'SubscribeRequest.json': s28,
-  'Subscription.json': s29,
-  'TriggerName.json': s30,
-  'UnsubscribeRequest.json': s31,
-  'Usage.json': s32,
-  'events/account_updated.json': s33,
-  'events/call_completed.json': s34,
-  'events/call_started.json': s35,
-  'events/message_received.json': s36,
-  'events/message_sent.json': s37,
-  'events/minutes_low.json': s38,
-  'events/minutes_purchased.json': s39,
-  'events/plan_changed.json': s40,
+  'PlatformCallCancel.json': s27,
+  'PlatformCallDispatch.json': s28,
+  'Provider.json': s29,
+  'SubscribeRequest.json': s30,
+  'Subscription.json': s31,
+  'TriggerName.json': s32,
+  'UnsubscribeRequest.json': s33,
+  'Usage.json': s34,
+  'events/account_updated.json': s35,
+  'events/call_completed.json': s36,
+  'events/call_started.json': s37,
+  'events/message_received.json': s38,
+  'events/message_sent.json': s39,
+  'events/minutes_low.json': s40,
+  'events/minutes_purchased.json': s41,
+  'events/plan_changed.json': s42,
 } as const;

@@ -439,6 +439,67 @@ export interface Plan {
 // PlanId.json
 export type PlanId = 'free' | 'starter' | 'pro' | 'enterprise';
 
+// PlatformCallCancel.json
+/**
+ * What the calling platform receives at ATLAS_PLATFORM_URL when a call it may already hold is canceled: do not place it. Signed and retried like a dispatch.
+ */
+export interface PlatformCallCancel {
+  type: 'call.cancel';
+  /**
+   * Same as the webhook-id header.
+   */
+  requestId: string;
+  /**
+   * cancel: and the call id; also the Idempotency-Key header.
+   */
+  idempotencyKey: string;
+  accountId: string;
+  callId: string;
+  canceledAt: string;
+}
+
+// PlatformCallDispatch.json
+/**
+ * What the calling platform receives at ATLAS_PLATFORM_URL for each queued call: place it, for at most maxDurationSeconds, then report through /v1/internal/call-events with call.id. Signed with Standard Webhooks headers (ATLAS_PLATFORM_SECRET); sent again until a 2xx, so dedupe by the Idempotency-Key header (also idempotencyKey here).
+ */
+export interface PlatformCallDispatch {
+  type: 'call.dispatch';
+  /**
+   * Same as the webhook-id header.
+   */
+  requestId: string;
+  /**
+   * The Idempotency-Key that queued the call (the call id when none was sent); also the Idempotency-Key header.
+   */
+  idempotencyKey: string;
+  accountId: string;
+  call: {
+    /**
+     * Report the call under this id.
+     */
+    id: string;
+    phoneNumber: PhoneNumber;
+    customerName: string | null;
+    parameters: {
+      [k: string]: string;
+    };
+    createdAt: string;
+  };
+  campaign: {
+    id: string;
+    name: string;
+  };
+  /**
+   * The account's call time left when the call was queued: end the call by then.
+   */
+  maxDurationSeconds: number;
+  /**
+   * Where to report call_started and call_completed.
+   */
+  reportUrl: string;
+  createdAt: string;
+}
+
 // Provider.json
 export type Provider = 'custom' | 'zapier' | 'make' | 'ghl';
 

@@ -25,7 +25,7 @@ describe('the Zapier app definition', () => {
     });
   });
 
-  it('when listed, then it offers exactly the keys of issue 6', () => {
+  it('when listed, then it offers exactly the keys of issues 6 and 11', () => {
     expect(Object.keys(App.triggers).sort()).toStrictEqual(
       [
         'account_updated',
@@ -33,6 +33,8 @@ describe('the Zapier app definition', () => {
         'call_completed',
         'call_started',
         'campaign_list',
+        'message_received',
+        'message_sent',
         'minutes_low',
         'minutes_purchased',
         'plan_changed',
@@ -40,10 +42,11 @@ describe('the Zapier app definition', () => {
     );
     expect(Object.keys(App.creates).sort()).toStrictEqual([
       'buy_extra_minutes',
+      'cancel_call',
       'start_call',
       'update_account_details',
     ]);
-    expect(Object.keys(App.searches).sort()).toStrictEqual(['get_account', 'get_usage']);
+    expect(Object.keys(App.searches).sort()).toStrictEqual(['find_call', 'get_account', 'get_usage']);
   });
 
   it('when packaged, then the connector pins the same zapier-platform-core the tests run', () => {

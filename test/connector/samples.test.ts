@@ -32,7 +32,9 @@ describe('samples against the contract', () => {
   it('when the action and search samples are checked, then they are valid resources', () => {
     expect(validate('Account.json', accountExample)).toStrictEqual([]);
     expect(validate('ExtraMinutesPurchase.json', purchaseSample)).toStrictEqual([]);
-    expect(validate('Call.json', callSample)).toStrictEqual([]);
+    const { statusUrl, ...call } = callSample;
+    expect(statusUrl).toBe(`https://connect.atlas.example/v1/api/calls/${call.id}`);
+    expect(validate('Call.json', call)).toStrictEqual([]);
     expect(validate('Usage.json', usageSample)).toStrictEqual([]);
   });
 

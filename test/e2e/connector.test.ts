@@ -281,7 +281,10 @@ describe('actions and searches on a paid plan', () => {
     expect(replay).toStrictEqual(call);
     expect(await countRows('calls', tenant.account.id)).toBe(1);
     const read = await api(server, 'GET', `/v1/api/calls/${call.id}`, { token: authData.access_token });
-    expect(read.body).toStrictEqual(call);
+    // The sandbox dialer may have picked the call up meanwhile.
+    const { statusUrl, ...created } = call;
+    expect(statusUrl).toBe(`${server.url}/v1/api/calls/${call.id}`);
+    expect(read.body).toStrictEqual({ ...created, status: expect.stringMatching(/^(queued|dispatched)$/) });
   });
 
   test('when the same call is still being started, then Zapier is told to retry with the same key', async () => {

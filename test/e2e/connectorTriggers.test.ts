@@ -6,6 +6,8 @@ import { authorizeUrl, getAccessToken } from '../../connector/src/authentication
 import * as accountUpdated from '../../connector/src/triggers/account_updated';
 import * as callCompleted from '../../connector/src/triggers/call_completed';
 import * as callStarted from '../../connector/src/triggers/call_started';
+import * as messageReceived from '../../connector/src/triggers/message_received';
+import * as messageSent from '../../connector/src/triggers/message_sent';
 import * as minutesLow from '../../connector/src/triggers/minutes_low';
 import * as minutesPurchased from '../../connector/src/triggers/minutes_purchased';
 import * as planChanged from '../../connector/src/triggers/plan_changed';
@@ -88,6 +90,23 @@ async function reportCall(type: 'call_started' | 'call_completed', callId: strin
   expect(res.status).toBe(201);
 }
 
+let messageCounter = 0;
+
+async function reportMessage(type: 'message_received' | 'message_sent', body: string) {
+  const res = await api(server, 'POST', '/v1/internal/message-events', {
+    token: TEST_SERVICE_TOKEN,
+    body: {
+      type,
+      messageId: `e2e-msg-${++messageCounter}`,
+      campaignId: tenant.campaign.id,
+      phoneNumber: '+14155550123',
+      body,
+      occurredAt: server.clock.now().toISOString(),
+    },
+  });
+  expect(res.status).toBe(201);
+}
+
 const cases: Array<{
   key: string;
   trigger: TriggerModule;
@@ -144,6 +163,20 @@ const cases: Array<{
     inputData: { campaignId: '' },
     cause: () => reportCall('call_completed', `e2e-call-${++callCounter}`, 125),
     expected: { triggerName: 'call_completed', durationSeconds: 125, summary: 'Booked.' },
+  },
+  {
+    key: 'message_received',
+    trigger: messageReceived,
+    inputData: { campaignId: '*' },
+    cause: () => reportMessage('message_received', 'Can we move it to 11?'),
+    expected: { triggerName: 'message_received', channel: 'sms', body: 'Can we move it to 11?' },
+  },
+  {
+    key: 'message_sent',
+    trigger: messageSent,
+    inputData: {},
+    cause: () => reportMessage('message_sent', 'See you at 11.'),
+    expected: { triggerName: 'message_sent', channel: 'sms', body: 'See you at 11.' },
   },
   {
     key: 'minutes_low',

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createBillingGateway } from './billing/createGateway';
-import { createCallingPlatform } from './calling/createCallingPlatform';
+import { createCallingPlatform, platformEndpoint } from './calling/createCallingPlatform';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
@@ -91,6 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         metrics: deliveryMetrics,
         listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
         pollIntervalMs: options.deliveryPollIntervalMs,
+        platform: platformEndpoint(config),
         // On SQLite another worker may hold the lock (`atlas-connect worker`, or the previous
         // server during an overlapping restart): the API keeps serving, events stay queued for that
         // worker, and this one takes over when it stops or dies, so deliveries never stall for good.

@@ -1,3 +1,4 @@
+import { platformEndpoint } from './calling/createCallingPlatform';
 import type { Config } from './config';
 import { startCheckpointer } from './db/checkpointer';
 import { openStorage } from './db/database';
@@ -19,6 +20,7 @@ export async function workForever(config: Config): Promise<void> {
     config: config.delivery,
     listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
     providers: ghlDeliveryProviders(config, storage.db, systemClock),
+    platform: platformEndpoint(config),
     // A worker that lost the SQLite lock exits so its supervisor restarts it as the standby it now is.
     onLockLost: () => stop('lock lost', 1),
   });

@@ -5,6 +5,7 @@ import {
   type InferInputData,
 } from 'zapier-platform-core';
 import type { Call, CallCreate } from '../../../schemas/generated/types';
+import { callOutput, callOutputSamples, callResourceOutputFields } from '../call-output';
 import { postIdempotently } from '../idempotency';
 import { CALL_CAMPAIGN_LIST } from '../triggers/call_campaign_list';
 
@@ -43,22 +44,7 @@ const inputFields = defineInputFields([
   },
 ]);
 
-export const sample = {
-  id: 'call_8f2b1c',
-  campaignId: 'cmp_01JD7X2M6Q8K3V5T9W4Y1Z0CMP',
-  phoneNumber: '+14155550123',
-  customerName: 'Jordan Lee',
-  status: 'queued',
-  durationSeconds: null,
-  summary: null,
-  transcript: null,
-  recordingUrl: null,
-  failureReason: null,
-  parameters: { appointment_time: 'Tuesday 10am' },
-  createdAt: '2026-11-20T14:03:11.000Z',
-  startedAt: null,
-  completedAt: null,
-} satisfies Call;
+export const sample = callOutputSamples.queued;
 
 // Zapier hands a dict field over as an object of strings; anything else (a mapped number) is
 // stringified because the API takes string values only.
@@ -87,7 +73,7 @@ export function callCreateFrom(inputData: Record<string, unknown>): CallCreate {
 
 export const perform = (async (z, bundle) => {
   const body = callCreateFrom(bundle.inputData);
-  return postIdempotently<Call>(z, bundle, START_CALL, '/v1/api/calls', body);
+  return callOutput(await postIdempotently<Call>(z, bundle, START_CALL, '/v1/api/calls', body));
 }) satisfies CreatePerform<InferInputData<typeof inputFields>>;
 
 export default defineCreate({
@@ -96,20 +82,12 @@ export default defineCreate({
   display: {
     label: 'Start a Call',
     description:
-      'Has the campaign’s AI agent call one person. Fails with a clear message when no call time is left.',
+      'Has the campaign’s AI agent call one person. Returns the queued call with a link to read its status; Call Completed (or Find Call) gives the outcome. Fails with a clear message when no call time is left.',
   },
   operation: {
     inputFields,
     perform,
     sample,
-    outputFields: [
-      { key: 'id', label: 'Call ID', type: 'string' },
-      { key: 'campaignId', label: 'Campaign ID', type: 'string' },
-      { key: 'phoneNumber', label: 'Phone Number', type: 'string' },
-      { key: 'customerName', label: 'Customer Name', type: 'string' },
-      { key: 'status', label: 'Status', type: 'string' },
-      { key: 'durationSeconds', label: 'Duration (seconds)', type: 'integer' },
-      { key: 'createdAt', label: 'Created At', type: 'datetime' },
-    ],
+    outputFields: callResourceOutputFields,
   },
 });

@@ -1,12 +1,22 @@
-import { perform, sample, START_CALL } from '../../../connector/src/creates/start_call';
-import { appTester, atlas, authData, caught, parsedErrorMessage, useOfflineAtlas } from '../helpers';
+import { perform, START_CALL } from '../../../connector/src/creates/start_call';
+import { callExamples } from '../../../connector/src/examples';
+import {
+  appTester,
+  atlas,
+  authData,
+  BASE_URL,
+  caught,
+  parsedErrorMessage,
+  useOfflineAtlas,
+} from '../helpers';
 
 useOfflineAtlas();
 
 const CAMPAIGN = 'cmp_01JD7X2M6Q8K3V5T9W4Y1Z0CMP';
+const CALL = callExamples.queued;
 
 describe(START_CALL, () => {
-  it('when all fields are given, then the call is created with the parameters as strings', async () => {
+  it('when all fields are given, then the call is created and returned with a link to its status', async () => {
     atlas()
       .post('/v1/api/calls', {
         campaignId: CAMPAIGN,
@@ -15,7 +25,7 @@ describe(START_CALL, () => {
         parameters: { appointment_time: 'Tuesday 10am' },
       })
       .matchHeader('idempotency-key', /^zapier-start_call-[0-9a-f]{40}$/)
-      .reply(201, sample);
+      .reply(201, CALL);
     const result = await appTester(perform, {
       authData,
       inputData: {
@@ -25,13 +35,13 @@ describe(START_CALL, () => {
         parameters: { appointment_time: 'Tuesday 10am' },
       },
     });
-    expect(result).toStrictEqual(sample);
+    expect(result).toStrictEqual({ ...CALL, statusUrl: `${BASE_URL}/v1/api/calls/${CALL.id}` });
   });
 
   it('when optional fields are empty, then they are left out', async () => {
     atlas()
       .post('/v1/api/calls', { campaignId: CAMPAIGN, phoneNumber: '+14155550123' })
-      .reply(201, { ...sample, customerName: null, parameters: {} });
+      .reply(201, { ...CALL, customerName: null, parameters: {} });
     await appTester(perform, { authData, inputData: { campaignId: CAMPAIGN, phoneNumber: '+14155550123' } });
   });
 

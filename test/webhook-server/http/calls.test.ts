@@ -71,10 +71,12 @@ describe.each(testEngines())('Start a Call on %s', (engine) => {
     expect(await callCount(tenant.account.id)).toBe(before);
   });
 
-  test("when the campaign is another account's, then 422 names campaignId", async () => {
+  test("when the campaign is another account's, then 422 names campaignId and nothing is queued", async () => {
+    const before = await callCount(tenant.account.id);
     const res = await start(tenant, { campaignId: other.campaign.id, phoneNumber: '+14155550123' });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([{ field: 'campaignId', message: 'is not a campaign of this account' }]);
+    expect(await callCount(tenant.account.id)).toBe(before);
   });
 
   test('when another account reads a call, then 404', async () => {

@@ -5,6 +5,7 @@ import { inTransaction, type Db } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
 import { newId } from '../domain/ids';
 import type { AttemptOutcome } from './retryPolicy';
+import { settlePlatformAttempt } from './platformOutcome';
 import type { Presigned } from './sender';
 import { sqliteDeliveryPath, toClaimed, type SqliteDeliveryPath } from './sqliteQueue';
 
@@ -23,6 +24,8 @@ export interface ClaimedDelivery {
   provider: string;
   /** Signed when claimed (SQLite's delivery thread does), for the body deliveryBody(payload). */
   signed?: Presigned;
+  /** Set when this delivery goes to the calling platform about that call (see target.ts). */
+  callId?: string;
 }
 
 export interface FinishedAttempt {
@@ -35,6 +38,8 @@ export interface FinishedAttempt {
   error: string | undefined;
   outcome: AttemptOutcome;
   nextAttemptAt: string | undefined;
+  /** The call a platform request was about: its outcome moves the call (platformOutcome.ts). */
+  callId?: string;
 }
 
 /**
@@ -111,6 +116,7 @@ export class DeliveryQueue {
         'e.payload',
         's.secret',
         's.provider',
+        'd.call_id',
       ])
       .where(
         'd.id',
@@ -168,11 +174,13 @@ export class DeliveryQueue {
   async finish(attempts: FinishedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     const updatedAt = this.clock.now().toISOString();
-    if (this.sqlite && attempts.every((a) => a.outcome === 'delivered')) {
+    if (this.sqlite && attempts.every((a) => a.outcome === 'delivered' && !a.callId)) {
       await this.sqlite.recordDelivered(attempts, updatedAt);
       return;
     }
     await inTransaction(this.storage.db, async (trx) => {
+      // Calls first, then deliveries: the order cancel takes its locks in, so the two never deadlock.
+      for (const a of attempts) if (a.callId) await settlePlatformAttempt(trx, this.clock, a.callId, a);
       await trx
         .insertInto('delivery_attempts')
         .values(

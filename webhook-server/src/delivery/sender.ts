@@ -75,7 +75,8 @@ export class HookSender {
 
   /**
    * POSTs body to hookUrl with Standard Webhooks headers; never throws. `presigned` headers, when
-   * given and recent, are sent as they are; otherwise the body is signed now.
+   * given and recent, are sent as they are; otherwise the body is signed now. `extraHeaders` are
+   * name/value pairs sent as well.
    */
   send(
     hookUrl: string,
@@ -83,6 +84,7 @@ export class HookSender {
     messageId: string,
     body: string,
     presigned?: Presigned,
+    extraHeaders?: string[],
   ): Promise<AttemptResult> {
     // The timestamp is real time whatever the domain clock says: receivers check it against theirs.
     let timestamp = webhookTimestamp();
@@ -105,6 +107,7 @@ export class HookSender {
       timestamp,
       'webhook-signature',
       signature,
+      ...(extraHeaders ?? []),
     ]);
   }
 

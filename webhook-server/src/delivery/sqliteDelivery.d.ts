@@ -11,6 +11,8 @@ export interface ClaimedRow {
   secret: string | null;
   /** The subscription's provider (null when it was removed): picks the delivery's body and headers. */
   provider: string | null;
+  /** Set when the delivery dispatches (or cancels) this call at the calling platform. */
+  call_id: string | null;
   /** Signed when claimed (with secret): the webhook-timestamp and webhook-signature to send. */
   webhook_timestamp?: string;
   webhook_signature?: string;

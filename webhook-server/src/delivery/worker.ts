@@ -9,8 +9,9 @@ import type { DeliveryMetrics } from './metrics';
 import { listenForDeliveries } from './pgWakeups';
 import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
-import { providerOf, type DeliveryProviders } from './providers';
-import { HookSender } from './sender';
+import type { DeliveryProviders } from './providers';
+import { HookSender, type AttemptResult } from './sender';
+import { outgoingRequest, type OutgoingRequest, type PlatformEndpoint } from './target';
 import {
   SqliteWorkerLock,
   WORKER_LOCK_HELD_MESSAGE,
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   onLockLost?: () => void;
   /** Providers whose deliveries have their own body and headers (ghl); others send Standard Webhooks. */
   providers?: DeliveryProviders;
+  /** Where calls are dispatched (CALLING_ADAPTER=dispatch); platform deliveries fail and retry without it. */
+  platform?: PlatformEndpoint;
 }
 
 /**
@@ -65,6 +68,8 @@ export class DeliveryWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private readonly queue: DeliveryQueue;
   private readonly sender: HookSender;
+  /** For the calling platform, whose operator-set URL may be private (hook URLs may not). */
+  private readonly platformSender: HookSender | undefined;
   private readonly perUrl = new Map<string, number>();
   private inFlight = 0;
   private pumping = false;
@@ -100,6 +105,13 @@ export class DeliveryWorker {
       // bounds attempts per hook URL itself, so an origin may use up to the total concurrency.
       connectionsPerOrigin: options.config.concurrency,
     });
+    this.platformSender = options.platform
+      ? new HookSender({
+          timeoutMs: options.config.timeoutMs,
+          allowPrivateHookUrls: true,
+          connectionsPerOrigin: options.config.concurrencyPerUrl,
+        })
+      : undefined;
   }
 
   /** Whether this worker claims deliveries (on SQLite: holds the worker lock). */
@@ -119,6 +131,7 @@ export class DeliveryWorker {
       );
     } else {
       await this.sender.close();
+      await this.platformSender?.close();
       throw new WorkerLockHeldError();
     }
     if (this.lock) {
@@ -161,6 +174,7 @@ export class DeliveryWorker {
     this.flushTimer = undefined;
     while (this.flushing || this.finished.length) await this.flush();
     await this.sender.close();
+    await this.platformSender?.close();
     await this.queue.close();
     // Heartbeats go on until in-flight results are recorded, so no other worker takes over meanwhile.
     clearInterval(this.heartbeatTimer);
@@ -295,16 +309,18 @@ export class DeliveryWorker {
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    if (delivery.secret === undefined) {
+    const request = outgoingRequest(delivery, this.options.platform);
+    if (request === undefined) {
       await this.queue.cancel(delivery.id);
       return;
     }
     const { clock, config, metrics } = this.options;
     const startedAt = clock.now().toISOString();
-    const result = await providerOf(this.options.providers ?? {}, delivery.provider).attempt(
-      delivery,
-      this.sender,
-    );
+    // A provider with a request of its own (ghl) makes it; every other delivery is decided in target.ts.
+    const provider = delivery.callId === undefined ? this.options.providers?.[delivery.provider] : undefined;
+    const result = provider
+      ? await provider.attempt(delivery, this.sender)
+      : await this.sendRequest(delivery, request);
     const attemptNumber = delivery.attemptCount + 1;
     const decision = decide(result, attemptNumber, config, clock.now().getTime());
     metrics?.attempted(decision.outcome, result.durationMs);
@@ -319,8 +335,26 @@ export class DeliveryWorker {
       outcome: decision.outcome,
       nextAttemptAt:
         decision.nextAttemptAt === undefined ? undefined : new Date(decision.nextAttemptAt).toISOString(),
+      ...(delivery.callId ? { callId: delivery.callId } : {}),
     });
     this.scheduleFlush();
+  }
+
+  private sendRequest(delivery: ClaimedDelivery, request: OutgoingRequest | string): Promise<AttemptResult> {
+    const sender = typeof request !== 'string' && request.trusted ? this.platformSender : this.sender;
+    if (typeof request === 'string' || !sender)
+      return Promise.resolve({
+        durationMs: 0,
+        error: typeof request === 'string' ? request : 'no platform sender',
+      });
+    return sender.send(
+      request.url,
+      request.secret,
+      delivery.eventId,
+      request.body,
+      delivery.signed,
+      request.headers,
+    );
   }
 
   /** Gathers results for a moment so one transaction records many (a crash meanwhile only means a resend). */

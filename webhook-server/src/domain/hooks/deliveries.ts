@@ -26,7 +26,8 @@ export async function listDeliveries(
     .innerJoin('events as e', 'e.id', 'd.event_id')
     .selectAll('d')
     .select('e.trigger_name');
-  if (accountId !== null) query = query.where('d.account_id', '=', accountId);
+  // A tenant sees its hooks' deliveries; requests to the calling platform are the operator's.
+  if (accountId !== null) query = query.where('d.account_id', '=', accountId).where('d.call_id', 'is', null);
   if (filter.id) query = query.where('d.id', '=', filter.id);
   if (filter.subscriptionId) query = query.where('d.subscription_id', '=', filter.subscriptionId);
   if (filter.status) query = query.where('d.status', '=', filter.status);

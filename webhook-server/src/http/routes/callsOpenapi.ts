@@ -9,6 +9,19 @@ import {
 } from '../openapiParts';
 import { CALL_STATUSES } from '../../domain/callLifecycle';
 
+/** What the calling platform receives at ATLAS_PLATFORM_URL (production dispatch; see docs/calls.md). */
+const platformRequest = (summary: string, schema: Parameters<typeof ref>[0]) => ({
+  'https://platform.atlas.example/calls': {
+    post: {
+      summary,
+      description:
+        'Sent to ATLAS_PLATFORM_URL with Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature, signed with ATLAS_PLATFORM_SECRET) and an Idempotency-Key header. Retried until a 2xx.',
+      requestBody: { required: true, ...json(ref(schema)) },
+      responses: { 200: { description: 'Accepted (any 2xx); anything else is retried' } },
+    },
+  },
+});
+
 /** The call operations. */
 export const callsPaths: PathItems = {
   '/v1/api/calls': {
@@ -20,6 +33,12 @@ export const callsPaths: PathItems = {
       responses: {
         201: { description: 'Queued', ...json(ref('Call.json')) },
         ...errors(400, 401, 402, 409, 422),
+      },
+      callbacks: {
+        platformDispatch: platformRequest(
+          'The call handed to the calling platform',
+          'PlatformCallDispatch.json',
+        ),
       },
     },
     get: {
@@ -63,6 +82,12 @@ export const callsPaths: PathItems = {
       responses: {
         200: { description: 'The canceled call (also when it already was)', ...json(ref('Call.json')) },
         ...errors(401, 404, 409),
+      },
+      callbacks: {
+        platformCancel: platformRequest(
+          'The calling platform told not to place the call (when it may already hold it)',
+          'PlatformCallCancel.json',
+        ),
       },
     },
   },
