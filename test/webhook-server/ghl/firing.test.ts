@@ -1,6 +1,7 @@
 import { testEngines } from '../../support/engines';
 
 import type { GhlStandIn } from '../../support/ghlStandIn';
+import { installAndLink } from '../../support/ghlInstall';
 import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
 import { postFromGhl, sendUninstall, triggerSubscription } from '../../support/ghlWorkflow';
 import { api, createTenant, type Tenant, type TestServer } from '../../support/server';
@@ -88,11 +89,60 @@ describe.each(testEngines())('firing Atlas events into GHL on %s', (engine) => {
     expect(standIn.executed.length).toBe(executedBefore);
   });
 
+  test("when a GHL action starts a call, then its call_completed reaches only that location's workflows, with the contact", async () => {
+    await installAndLink(
+      server,
+      standIn,
+      { email: tenant.account.adminEmail, password: tenant.password },
+      'loc_fire_b',
+    );
+    standIn.addContact({ id: 'ct_fire', locationId: 'loc_fire', firstName: 'Ada', phone: '+14155550142' });
+    const targets: Record<string, string> = {};
+    for (const locationId of ['loc_fire', 'loc_fire_b']) {
+      const trigger = triggerSubscription(standIn, locationId, 'atlas_call_completed');
+      targets[locationId] = new URL(trigger.triggerData.targetUrl).pathname;
+      expect((await postFromGhl(server, '/integrations/ghl/triggers', trigger)).status).toBe(200);
+    }
+    const started = await postFromGhl(server, '/integrations/ghl/actions/atlas_start_call', {
+      data: { campaignId: tenant.campaign.id },
+      extras: { locationId: 'loc_fire', contactId: 'ct_fire', workflowId: 'wf_fire' },
+    });
+    expect(started.status).toBe(201);
+    const direct = await api(server, 'POST', '/v1/api/calls', {
+      apiKey: tenant.apiKey,
+      body: { campaignId: tenant.campaign.id, phoneNumber: '+14155550143' },
+    });
+    const completedAt = (path: string, callId: string) =>
+      standIn.executed.find((e) => e.path === path && (e.body as { callId?: string }).callId === callId);
+    await waitFor(
+      'both calls completed into GHL',
+      async () => {
+        server.clock.advance(60_000);
+        return (
+          !!completedAt(targets.loc_fire!, started.body.callId) &&
+          !!completedAt(targets.loc_fire!, direct.body.id) &&
+          !!completedAt(targets.loc_fire_b!, direct.body.id)
+        );
+      },
+      20_000,
+    );
+    expect(completedAt(targets.loc_fire!, started.body.callId)!.body).toMatchObject({
+      contactId: 'ct_fire',
+      locationId: 'loc_fire',
+    });
+    expect(completedAt(targets.loc_fire_b!, direct.body.id)!.body).toMatchObject({
+      contactId: null,
+      locationId: 'loc_fire_b',
+    });
+    expect(completedAt(targets.loc_fire_b!, started.body.callId)).toBeUndefined();
+  });
+
   test('when the location is uninstalled, then its workflows get nothing more', async () => {
     const executedBefore = standIn.executed.length;
+    const deliveriesBefore = (await deliveries()).length;
     expect((await sendUninstall(server, standIn, 'loc_fire', 'wh_fire_gone')).status).toBe(200);
     expect((await renameCompany('After Uninstall')).status).toBe(200);
-    expect(await deliveries()).toHaveLength(2);
+    expect(await deliveries()).toHaveLength(deliveriesBefore);
     expect(standIn.executed.length).toBe(executedBefore);
   });
 });
