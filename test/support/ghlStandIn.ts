@@ -123,6 +123,12 @@ export class GhlStandIn {
     for (const token of this.accessTokens.values()) token.expired = true;
   }
 
+  /** Every refresh token stops working too (as after the app was removed in GHL): a reinstall is needed. */
+  revokeAllTokens(): void {
+    this.expireAccessTokens();
+    this.refreshTokens.clear();
+  }
+
   /** Whether this refresh token would still be accepted. */
   refreshTokenWorks(token: string): boolean {
     return this.refreshTokens.has(token);

@@ -1,5 +1,5 @@
 import { testEngines } from '../../support/engines';
-import { openInstallCallback } from '../../support/ghlInstall';
+import { installAndLink, openInstallCallback } from '../../support/ghlInstall';
 import { GHL_SHARED_SECRET, type GhlStandIn } from '../../support/ghlStandIn';
 import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
 import { postFromGhl } from '../../support/ghlWorkflow';
@@ -180,6 +180,26 @@ describe.each(testEngines())('GHL workflow actions on %s', (engine) => {
     expect(unknown.status).toBe(404);
     const malformed = await postFromGhl(server, '/integrations/ghl/actions/atlas_start_call', { data: 'x' });
     expect(malformed.status).toBe(400);
+  });
+
+  test('when GHL refuses the location token and its refresh, then 502 says to retry or reinstall and no call is placed', async () => {
+    await installAndLink(
+      server,
+      standIn,
+      { email: tenant.account.adminEmail, password: tenant.password },
+      'loc_act_dead',
+    );
+    standIn.addContact({ id: 'ct_dead', locationId: 'loc_act_dead', phone: '+14155550177' });
+    const before = (await callsOf(tenant)).length;
+    standIn.revokeAllTokens();
+    const res = await action(
+      'atlas_start_call',
+      { campaignId: tenant.campaign.id },
+      { locationId: 'loc_act_dead', contactId: 'ct_dead' },
+    );
+    expect(res.status).toBe(502);
+    expect(res.body.message).toMatch(/reinstall the Atlas app/);
+    expect((await callsOf(tenant)).length).toBe(before);
   });
 
   test('when GHL loads the campaign dropdown, then it gets the linked account’s campaigns as options', async () => {

@@ -200,5 +200,12 @@ describe.each(testEngines())('GHL trigger subscriptions on %s', (engine) => {
     expect(await subscriptionsOf(tenant)).toHaveLength(1);
     expect((await sendUninstall(server, standIn, 'loc_gone', 'wh_trg_gone')).status).toBe(200);
     expect(await subscriptionsOf(tenant)).toStrictEqual([]);
+    // GHL may still send DELETED for the location's workflows afterwards: acknowledged.
+    const late = await postFromGhl(
+      server,
+      '/integrations/ghl/triggers',
+      triggerSubscription(standIn, 'loc_gone', 'atlas_plan_changed', { eventType: 'DELETED' }),
+    );
+    expect(late.status).toBe(200);
   });
 });

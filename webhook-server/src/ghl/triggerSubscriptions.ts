@@ -100,7 +100,9 @@ export async function applyTriggerSubscription(
       `No Atlas trigger has the key "${request.key}". Use a key of the Atlas app's triggers.`,
       [{ field: 'triggerData.key', message: 'is not an Atlas trigger key' }],
     );
-  const accountId = await requireLinkedAccount(db, request.locationId);
+  // A DELETED may come after the location uninstalled (its subscriptions are gone already): done.
+  const accountId =
+    request.eventType === 'DELETED' ? undefined : await requireLinkedAccount(db, request.locationId);
   return inTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom('ghl_trigger_subscriptions')
@@ -113,7 +115,7 @@ export async function applyTriggerSubscription(
       await removeSubscription(trx, clock, existing.subscription_id);
       await trx.deleteFrom('ghl_trigger_subscriptions').where('id', '=', request.id).execute();
     }
-    if (request.eventType === 'DELETED') return { subscriptionId: null };
+    if (request.eventType === 'DELETED' || !accountId) return { subscriptionId: null };
 
     const problem = targetUrlProblem(request.targetUrl, apiBaseUrl);
     if (problem)

@@ -39,6 +39,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found in this account',
   409: 'Conflicts with existing data',
   422: 'Well-formed but not acceptable',
+  502: 'An upstream service (GHL) failed; retry',
   503: 'Not available',
 };
 

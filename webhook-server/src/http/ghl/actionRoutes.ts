@@ -15,7 +15,7 @@ import {
   purchaseResponse,
   type FlatResponse,
 } from '../../ghl/actionCatalog';
-import { fetchContact, locationClient } from '../../ghl/apiClient';
+import { fetchContact, GhlApiError, locationClient } from '../../ghl/apiClient';
 import { startGhlCall } from '../../ghl/calls';
 import type { GhlConfig } from '../../ghl/config';
 import { contactName, enrichmentParameters } from '../../ghl/enrichment';
@@ -65,7 +65,15 @@ export function actionRoutes(deps: ActionDeps): Router {
     let customerName = field(run.data, 'customerName');
     let parameters: Record<string, string> = {};
     if (run.contactId) {
-      const contact = await fetchContact(locationClient(ghl, tokens, run.locationId), run.contactId);
+      const contact = await fetchContact(locationClient(ghl, tokens, run.locationId), run.contactId).catch(
+        (err: unknown) => {
+          if (!(err instanceof GhlApiError)) throw err;
+          throw new AppError(
+            502,
+            `GHL did not give the contact ${run.contactId} (${err.status ? `HTTP ${err.status}` : 'unreachable'}). Retry the step; if it keeps failing, reinstall the Atlas app in this location.`,
+          );
+        },
+      );
       if (!contact) throw new AppError(422, `GHL contact ${run.contactId} was not found in this location.`);
       phoneNumber ??= contact.phone ?? undefined;
       customerName ??= contactName(contact);

@@ -159,7 +159,7 @@ export const ghlPaths: PathItems = {
           ...jsonContent(flatObject),
         },
         202: { description: 'Purchase pending: pay at checkoutUrl', ...jsonContent(flatObject) },
-        ...errorResponses(400, 401, 402, 403, 404, 409, 422),
+        ...errorResponses(400, 401, 402, 403, 404, 409, 422, 502),
       },
     },
   },
