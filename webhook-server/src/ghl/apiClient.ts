@@ -131,7 +131,13 @@ export async function fetchContact(http: AxiosInstance, contactId: string): Prom
     });
     return res.data?.contact;
   } catch (err) {
-    if (err instanceof GhlApiError && (err.status === 404 || err.status === 400)) return undefined;
+    // A refused token refresh is a GhlApiError too: only the contacts endpoint's own 404/400 mean "no such contact".
+    if (
+      err instanceof GhlApiError &&
+      err.endpoint.includes('/contacts/') &&
+      (err.status === 404 || err.status === 400)
+    )
+      return undefined;
     throw err;
   }
 }
