@@ -123,10 +123,11 @@ export class GhlStandIn {
     for (const token of this.accessTokens.values()) token.expired = true;
   }
 
-  /** Every refresh token stops working too (as after the app was removed in GHL): a reinstall is needed. */
-  revokeAllTokens(): void {
-    this.expireAccessTokens();
-    this.refreshTokens.clear();
+  /** A location's tokens all stop working, refresh tokens too (as after the app was removed in GHL). */
+  revokeLocationTokens(locationId: string): void {
+    for (const token of this.accessTokens.values()) if (token.locationId === locationId) token.expired = true;
+    for (const [token, location] of this.refreshTokens)
+      if (location === locationId) this.refreshTokens.delete(token);
   }
 
   /** Whether this refresh token would still be accepted. */

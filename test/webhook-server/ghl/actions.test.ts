@@ -191,7 +191,7 @@ describe.each(testEngines())('GHL workflow actions on %s', (engine) => {
     );
     standIn.addContact({ id: 'ct_dead', locationId: 'loc_act_dead', phone: '+14155550177' });
     const before = (await callsOf(tenant)).length;
-    standIn.revokeAllTokens();
+    standIn.revokeLocationTokens('loc_act_dead');
     const res = await action(
       'atlas_start_call',
       { campaignId: tenant.campaign.id },

@@ -137,6 +137,50 @@ describe.each(testEngines())('firing Atlas events into GHL on %s', (engine) => {
     expect(completedAt(targets.loc_fire_b!, started.body.callId)).toBeUndefined();
   });
 
+  test("when GHL refuses a location's tokens, then its deliveries retry and dead-letter, and replay after a reinstall", async () => {
+    await installAndLink(
+      server,
+      standIn,
+      { email: tenant.account.adminEmail, password: tenant.password },
+      'loc_replay',
+    );
+    const trigger = triggerSubscription(standIn, 'loc_replay', 'atlas_account_updated');
+    expect((await postFromGhl(server, '/integrations/ghl/triggers', trigger)).status).toBe(200);
+    standIn.revokeLocationTokens('loc_replay');
+    expect((await renameCompany('Replay Dental')).status).toBe(200);
+    const ours = async () =>
+      (await deliveries()).find((d) => (d as { hookUrl?: string }).hookUrl === trigger.triggerData.targetUrl);
+    const dead = await waitFor(
+      'the refused delivery to dead-letter',
+      async () => {
+        server.clock.advance(1000);
+        const found = await ours();
+        return found?.status === 'dead' ? found : undefined;
+      },
+      15_000,
+    );
+    expect(dead.lastError).toMatch(/refreshing the GHL token failed/);
+
+    await installAndLink(
+      server,
+      standIn,
+      { email: tenant.account.adminEmail, password: tenant.password },
+      'loc_replay',
+    );
+    const replay = await api(server, 'POST', `/v1/api/events-gateway/deliveries/${dead.id}/replay`, {
+      apiKey: tenant.apiKey,
+    });
+    expect(replay.status).toBe(200);
+    const delivered = await waitFor('the replay to reach GHL', async () =>
+      standIn.executed.find((e) => e.path === new URL(trigger.triggerData.targetUrl).pathname),
+    );
+    expect(delivered.body).toMatchObject({ accountCompanyName: 'Replay Dental', locationId: 'loc_replay' });
+    expect(standIn.isLiveAccessToken(delivered.token)).toBe(true);
+    await waitFor('the replayed delivery to be recorded', async () => (await ours())?.status === 'delivered');
+    const deleted = { ...trigger, triggerData: { ...trigger.triggerData, eventType: 'DELETED' } };
+    expect((await postFromGhl(server, '/integrations/ghl/triggers', deleted)).status).toBe(200);
+  });
+
   test('when the location is uninstalled, then its workflows get nothing more', async () => {
     const executedBefore = standIn.executed.length;
     const deliveriesBefore = (await deliveries()).length;
