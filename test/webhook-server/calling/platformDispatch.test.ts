@@ -176,6 +176,22 @@ describe.each(testEngines())('dispatching calls to the platform on %s', (engine)
     expect(await callOf(id)).toMatchObject({ failureReason: null, completedAt: null });
   });
 
+  test('when the platform answers 410, then that dispatch is dead and its call failed, and other dispatches go on', async () => {
+    platform.reply(status(500));
+    const waiting = await start();
+    await waitFor(
+      'the first attempt to be recorded',
+      async () => (await dispatchOf(waiting.id))?.attempts.length === 1,
+    );
+    platform.reply(status(410));
+    const gone = await start();
+    await statusBecomes(gone.id, 'failed');
+    expect((await dispatchOf(gone.id))?.status).toBe('dead');
+    expect((await dispatchOf(waiting.id))?.status).toBe('pending');
+    retryNow();
+    await statusBecomes(waiting.id, 'dispatched');
+  });
+
   test('when a dispatched call is canceled, then the platform receives a signed cancel for it', async () => {
     const { id } = await start();
     await statusBecomes(id, 'dispatched');
@@ -199,5 +215,60 @@ describe.each(testEngines())('dispatching calls to the platform on %s', (engine)
     await statusBecomes(id, 'dispatched');
     const res = await api(server, 'GET', '/v1/api/events-gateway/deliveries', { apiKey: tenant.apiKey });
     expect(res.body.data).toStrictEqual([]);
+  });
+
+  test('when two requests with one Idempotency-Key race, then one call is queued and dispatched once', async () => {
+    const send = () =>
+      api(server, 'POST', '/v1/api/calls', {
+        apiKey: tenant.apiKey,
+        body: { campaignId: tenant.campaign.id, phoneNumber: '+14155550123' },
+        headers: { 'idempotency-key': 'race-1' },
+      });
+    const answers = await Promise.all([send(), send()]);
+    const created = answers.find((a) => a.status === 201)!;
+    expect(answers.map((a) => a.status).sort()).toEqual(
+      answers[0]!.status === answers[1]!.status ? [201, 201] : [201, 409],
+    );
+    await statusBecomes(created.body.id, 'dispatched');
+    const calls = await db()
+      .selectFrom('calls')
+      .select('id')
+      .where('account_id', '=', tenant.account.id)
+      .execute();
+    expect(calls).toStrictEqual([{ id: created.body.id }]);
+    expect(requestsFor(created.body.id)).toHaveLength(1);
+  });
+});
+
+describe.each(testEngines())('canceling before the dispatch is sent on %s', (engine) => {
+  test('when a call is canceled before its dispatch is attempted, then the dispatch is withdrawn and the platform hears nothing', async () => {
+    const platform = await Receiver.start();
+    const server = await startTestServer(engine, {
+      ATLAS_PLATFORM_URL: `${platform.url}/calls`,
+      ATLAS_PLATFORM_SECRET: PLATFORM_SECRET,
+      // No worker: the dispatch stays queued until the cancel.
+      DELIVERY_WORKER: 'false',
+    });
+    try {
+      const tenant = await createTenant(server);
+      const created = await api(server, 'POST', '/v1/api/calls', {
+        apiKey: tenant.apiKey,
+        body: { campaignId: tenant.campaign.id, phoneNumber: '+14155550123' },
+      });
+      const canceled = await api(server, 'POST', `/v1/api/calls/${created.body.id}/cancel`, {
+        apiKey: tenant.apiKey,
+      });
+      expect(canceled.body.status).toBe('canceled');
+      const deliveries = await server.context.storage.db
+        .selectFrom('deliveries')
+        .select(['status', 'call_id'])
+        .where('account_id', '=', tenant.account.id)
+        .execute();
+      expect(deliveries).toStrictEqual([{ status: 'cancelled', call_id: created.body.id }]);
+      expect(platform.requests).toStrictEqual([]);
+    } finally {
+      await server.stop();
+      await platform.close();
+    }
   });
 });

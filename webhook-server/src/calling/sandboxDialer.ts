@@ -96,13 +96,23 @@ export class SandboxDialer implements CallingPlatform {
   /** Applies the earliest due step, if any; false when none is due. */
   private async runNextStep(): Promise<boolean> {
     const { db, engine } = this.storage;
+    const now = this.clock.now().toISOString();
+    // A plain read first: most polls find nothing due, and on SQLite a transaction would take the
+    // database's one write lock (BEGIN IMMEDIATE) five times a second for nothing.
+    const anyDue = await db
+      .selectFrom('sandbox_call_steps')
+      .select('call_id')
+      .where('due_at', '<=', now)
+      .limit(1)
+      .executeTakeFirst();
+    if (!anyDue) return false;
     let failed: Step | undefined;
     try {
       return await inTransaction(db, async (trx) => {
         let due = trx
           .selectFrom('sandbox_call_steps')
           .selectAll()
-          .where('due_at', '<=', this.clock.now().toISOString())
+          .where('due_at', '<=', now)
           .orderBy('due_at')
           .limit(1);
         if (engine === 'postgres') due = due.forUpdate().skipLocked();

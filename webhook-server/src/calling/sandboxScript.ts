@@ -72,6 +72,9 @@ export function ringSeconds(call: Pick<CallRow, 'phone_number'>, outcome: Sandbo
     : RING_SECONDS;
 }
 
+const MAX_MENTIONED_PARAMETERS = 5;
+const MAX_MENTIONED_LENGTH = 200;
+
 export interface Conversation {
   summary: string;
   transcript: string;
@@ -83,7 +86,9 @@ export function conversationOf(call: Pick<CallRow, 'id' | 'customer_name' | 'par
   const name = call.customer_name ?? 'there';
   const details = Object.entries(JSON.parse(call.parameters) as Record<string, string>)
     .filter(([key]) => key !== 'sandboxDurationSeconds')
-    .map(([key, value]) => `${key.replace(/_/g, ' ')}: ${value}`);
+    // A few short mentions read like a conversation; fifty long values would not.
+    .slice(0, MAX_MENTIONED_PARAMETERS)
+    .map(([key, value]) => `${key.replace(/_/g, ' ')}: ${value.slice(0, MAX_MENTIONED_LENGTH)}`);
   const about = details.length ? details.join(', ') : 'your recent enquiry';
   const transcript = [
     `Agent: Hi ${name}, this is the Atlas assistant. I'm calling about ${about}.`,

@@ -217,7 +217,7 @@ export class DeliveryQueue {
           .where('id', '=', a.deliveryId)
           .where('locked_by', '=', this.workerId)
           .execute();
-        if (a.outcome === 'gone') await removeSubscription(trx, this.clock, a.subscriptionId);
+        if (a.outcome === 'gone' && !a.callId) await removeSubscription(trx, this.clock, a.subscriptionId);
       }
       for (const [statusCode, ids] of delivered) {
         await trx

@@ -1,4 +1,5 @@
 import type { ClaimedDelivery } from './queue';
+import type { Decision } from './retryPolicy';
 import { deliveryBody } from './signer';
 
 /** The calling platform as the delivery engine sends to it (ATLAS_PLATFORM_URL, ATLAS_PLATFORM_SECRET). */
@@ -51,4 +52,15 @@ export function outgoingRequest(
     headers: ['idempotency-key', idempotencyKey],
     trusted: true,
   };
+}
+
+/**
+ * 410 Gone removes a hook's subscription (the REST-hook rule). The calling platform has no
+ * subscription to remove: its 410 makes the request dead, like any final failure, so the call
+ * fails and an operator can replay it.
+ */
+export function targetDecision(delivery: ClaimedDelivery, decision: Decision): Decision {
+  return delivery.callId !== undefined && decision.outcome === 'gone'
+    ? { ...decision, outcome: 'dead' }
+    : decision;
 }

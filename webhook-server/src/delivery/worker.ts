@@ -11,7 +11,7 @@ import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './que
 import { decide } from './retryPolicy';
 import type { DeliveryProviders } from './providers';
 import { HookSender, type AttemptResult } from './sender';
-import { outgoingRequest, type OutgoingRequest, type PlatformEndpoint } from './target';
+import { outgoingRequest, targetDecision, type OutgoingRequest, type PlatformEndpoint } from './target';
 import {
   SqliteWorkerLock,
   WORKER_LOCK_HELD_MESSAGE,
@@ -322,7 +322,7 @@ export class DeliveryWorker {
       ? await provider.attempt(delivery, this.sender)
       : await this.sendRequest(delivery, request);
     const attemptNumber = delivery.attemptCount + 1;
-    const decision = decide(result, attemptNumber, config, clock.now().getTime());
+    const decision = targetDecision(delivery, decide(result, attemptNumber, config, clock.now().getTime()));
     metrics?.attempted(decision.outcome, result.durationMs);
     this.finished.push({
       deliveryId: delivery.id,
@@ -341,13 +341,8 @@ export class DeliveryWorker {
   }
 
   private sendRequest(delivery: ClaimedDelivery, request: OutgoingRequest | string): Promise<AttemptResult> {
-    const sender = typeof request !== 'string' && request.trusted ? this.platformSender : this.sender;
-    if (typeof request === 'string' || !sender)
-      return Promise.resolve({
-        durationMs: 0,
-        error: typeof request === 'string' ? request : 'no platform sender',
-      });
-    return sender.send(
+    if (typeof request === 'string') return Promise.resolve({ durationMs: 0, error: request });
+    return this.senderFor(request).send(
       request.url,
       request.secret,
       delivery.eventId,
@@ -355,6 +350,11 @@ export class DeliveryWorker {
       delivery.signed,
       request.headers,
     );
+  }
+
+  /** The platform's sender only for the operator's own URL; anything else keeps the public-address guard. */
+  private senderFor(request: OutgoingRequest): HookSender {
+    return request.trusted && this.platformSender ? this.platformSender : this.sender;
   }
 
   /** Gathers results for a moment so one transaction records many (a crash meanwhile only means a resend). */

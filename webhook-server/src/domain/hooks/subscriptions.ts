@@ -130,6 +130,8 @@ export async function removeSubscription(db: Db, clock: Clock, subscriptionId: s
       .set({ status: 'cancelled', next_attempt_at: null, updated_at: clock.now().toISOString() })
       .where('subscription_id', '=', subscriptionId)
       .where('status', '=', 'pending')
+      // Requests to the calling platform belong to no subscription, whatever id they carry.
+      .where('call_id', 'is', null)
       .execute();
     return Number(deleted.numDeletedRows) > 0;
   });
