@@ -9,6 +9,7 @@ import { fetchContact, locationClient } from '../../../webhook-server/src/ghl/ap
 import { TokenCipher } from '../../../webhook-server/src/ghl/tokenCipher';
 import { GhlTokenStore } from '../../../webhook-server/src/ghl/tokens';
 import { testEngines } from '../../support/engines';
+import { openForm, registerClient, submitForm } from '../../support/oauth';
 import { installAndLink, openInstallCallback, submitLinkForm } from '../../support/ghlInstall';
 import { GHL_CLIENT, type GhlStandIn } from '../../support/ghlStandIn';
 import { startGhlTestBed, stopGhlTestBed } from '../../support/ghlTestBed';
@@ -142,6 +143,23 @@ describe.each(testEngines())('GHL install on %s', (engine) => {
     expect(stolen.status).toBe(409);
     expect(stolen.html).toContain('already linked to another Atlas account');
     expect((await storedRow('loc_install_5'))?.account_id).toBe(tenant.account.id);
+  });
+
+  test('when sign-ins fail on the link page, then they spend the same budget as the OAuth sign-in form', async () => {
+    const locked = await createTenant(server);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const form = await openInstallCallback(server, standIn, `loc_limit_${attempt}`);
+      expect((await submitLinkForm(form, locked.account.adminEmail, 'wrong-password')).status).toBe(401);
+    }
+    const client = await registerClient(server);
+    const session = await openForm(server, client);
+    const oauth = await submitForm(server, session, {
+      email: locked.account.adminEmail,
+      password: locked.password,
+      decision: 'allow',
+    });
+    expect(oauth.status).toBe(429);
+    expect(oauth.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
   test('when GHL refuses the code, then a 400 page says to start again', async () => {

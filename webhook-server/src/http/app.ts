@@ -16,7 +16,7 @@ import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
-import { oauthRoutes } from './oauth';
+import { adminSignInForms, oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { metricsRoutes } from './routes/metrics';
 import { loggableUrl } from '../logger';
@@ -46,13 +46,15 @@ export function buildApp(ctx: AppContext): Express {
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
+  // One sign-in limiter and form key for every admin sign-in form (OAuth authorize, GHL link).
+  const signInForms = adminSignInForms(ctx);
   // Before the JSON parser: the OAuth routes parse their own bodies and answer errors RFC 6749's way.
-  app.use(oauthRoutes(ctx));
+  app.use(oauthRoutes(ctx, signInForms));
   app.use(billingReturnRoutes());
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
   // Before the JSON parser: GHL signs its webhooks' raw bytes, and its pages post forms.
-  app.use(ghlRoutes(ctx));
+  app.use(ghlRoutes(ctx, signInForms));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const api = Router();

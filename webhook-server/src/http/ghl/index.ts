@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import { GhlTokenStore } from '../../ghl/tokens';
 import type { AppContext } from '../context';
 import { JSON_BODY_LIMIT } from '../app';
 import { errorBody } from '../errors';
-import { FormTokens } from '../oauth/formToken';
-import { SignInLimiter } from '../oauth/signInLimiter';
+import type { AdminSignInForms } from '../oauth';
 import { actionRoutes } from './actionRoutes';
 import { installRoutes } from './installRoutes';
 import { optionsRoutes } from './optionsRoutes';
@@ -23,7 +21,10 @@ const WORKFLOW_CALL_PATHS = [
 ];
 
 /** /integrations/ghl/*: the marketplace app's endpoints, or a clear 404 when it is not configured. */
-export function ghlRoutes({ config, storage, clock, calling, billing }: AppContext): Router {
+export function ghlRoutes(
+  { config, storage, clock, calling, billing }: AppContext,
+  forms: AdminSignInForms,
+): Router {
   const router = Router();
   const ghl = config.ghl;
   if (!ghl) {
@@ -34,8 +35,6 @@ export function ghlRoutes({ config, storage, clock, calling, billing }: AppConte
   }
   const { db } = storage;
   const tokens = new GhlTokenStore(db, clock, ghl);
-  // As the OAuth sign-in form: signed with OAUTH_FORM_SECRET, or a key of this process without it.
-  const formKey = config.oauthFormSecret ? Buffer.from(config.oauthFormSecret, 'utf8') : randomBytes(32);
   router.use(
     installRoutes({
       db,
@@ -43,8 +42,8 @@ export function ghlRoutes({ config, storage, clock, calling, billing }: AppConte
       ghl,
       publicBaseUrl: config.publicBaseUrl,
       tokens,
-      formTokens: new FormTokens(formKey, clock),
-      limiter: new SignInLimiter(),
+      formTokens: forms.formTokens,
+      limiter: forms.limiter,
     }),
   );
   router.use(webhookRoutes(db, clock, ghl));
