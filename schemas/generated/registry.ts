@@ -16,34 +16,36 @@ import s13 from '../Error.json';
 import s14 from '../EventEnvelope.json';
 import s15 from '../ExtraMinutesPurchase.json';
 import s16 from '../ExtraMinutesPurchaseRequest.json';
-import s17 from '../MessageEventReport.json';
-import s18 from '../OAuthError.json';
-import s19 from '../OAuthRevokeRequest.json';
-import s20 from '../OAuthTokenRequest.json';
-import s21 from '../OAuthTokenResponse.json';
-import s22 from '../OAuthUserInfo.json';
-import s23 from '../PhoneNumber.json';
-import s24 from '../Plan.json';
-import s25 from '../PlanId.json';
-import s26 from '../PlatformCallCancel.json';
-import s27 from '../PlatformCallDispatch.json';
-import s28 from '../Provider.json';
-import s29 from '../SubscribeRequest.json';
-import s30 from '../Subscription.json';
-import s31 from '../TestEventResult.json';
-import s32 from '../TestMessageRequest.json';
-import s33 from '../TestUsageResult.json';
-import s34 from '../TriggerName.json';
-import s35 from '../UnsubscribeRequest.json';
-import s36 from '../Usage.json';
-import s37 from '../events/account_updated.json';
-import s38 from '../events/call_completed.json';
-import s39 from '../events/call_started.json';
-import s40 from '../events/message_received.json';
-import s41 from '../events/message_sent.json';
-import s42 from '../events/minutes_low.json';
-import s43 from '../events/minutes_purchased.json';
-import s44 from '../events/plan_changed.json';
+import s17 from '../GhlActionRequest.json';
+import s18 from '../GhlTriggerSubscription.json';
+import s19 from '../MessageEventReport.json';
+import s20 from '../OAuthError.json';
+import s21 from '../OAuthRevokeRequest.json';
+import s22 from '../OAuthTokenRequest.json';
+import s23 from '../OAuthTokenResponse.json';
+import s24 from '../OAuthUserInfo.json';
+import s25 from '../PhoneNumber.json';
+import s26 from '../Plan.json';
+import s27 from '../PlanId.json';
+import s28 from '../PlatformCallCancel.json';
+import s29 from '../PlatformCallDispatch.json';
+import s30 from '../Provider.json';
+import s31 from '../SubscribeRequest.json';
+import s32 from '../Subscription.json';
+import s33 from '../TestEventResult.json';
+import s34 from '../TestMessageRequest.json';
+import s35 from '../TestUsageResult.json';
+import s36 from '../TriggerName.json';
+import s37 from '../UnsubscribeRequest.json';
+import s38 from '../Usage.json';
+import s39 from '../events/account_updated.json';
+import s40 from '../events/call_completed.json';
+import s41 from '../events/call_started.json';
+import s42 from '../events/message_received.json';
+import s43 from '../events/message_sent.json';
+import s44 from '../events/minutes_low.json';
+import s45 from '../events/minutes_purchased.json';
+import s46 from '../events/plan_changed.json';
 
 /** Every JSON Schema of the contract, keyed by its file name under schemas/. */
 export const schemaFiles = {
@@ -64,32 +66,34 @@ export const schemaFiles = {
   'EventEnvelope.json': s14,
   'ExtraMinutesPurchase.json': s15,
   'ExtraMinutesPurchaseRequest.json': s16,
-  'MessageEventReport.json': s17,
-  'OAuthError.json': s18,
-  'OAuthRevokeRequest.json': s19,
-  'OAuthTokenRequest.json': s20,
-  'OAuthTokenResponse.json': s21,
-  'OAuthUserInfo.json': s22,
-  'PhoneNumber.json': s23,
-  'Plan.json': s24,
-  'PlanId.json': s25,
-  'PlatformCallCancel.json': s26,
-  'PlatformCallDispatch.json': s27,
-  'Provider.json': s28,
-  'SubscribeRequest.json': s29,
-  'Subscription.json': s30,
-  'TestEventResult.json': s31,
-  'TestMessageRequest.json': s32,
-  'TestUsageResult.json': s33,
-  'TriggerName.json': s34,
-  'UnsubscribeRequest.json': s35,
-  'Usage.json': s36,
-  'events/account_updated.json': s37,
-  'events/call_completed.json': s38,
-  'events/call_started.json': s39,
-  'events/message_received.json': s40,
-  'events/message_sent.json': s41,
-  'events/minutes_low.json': s42,
-  'events/minutes_purchased.json': s43,
-  'events/plan_changed.json': s44,
+  'GhlActionRequest.json': s17,
+  'GhlTriggerSubscription.json': s18,
+  'MessageEventReport.json': s19,
+  'OAuthError.json': s20,
+  'OAuthRevokeRequest.json': s21,
+  'OAuthTokenRequest.json': s22,
+  'OAuthTokenResponse.json': s23,
+  'OAuthUserInfo.json': s24,
+  'PhoneNumber.json': s25,
+  'Plan.json': s26,
+  'PlanId.json': s27,
+  'PlatformCallCancel.json': s28,
+  'PlatformCallDispatch.json': s29,
+  'Provider.json': s30,
+  'SubscribeRequest.json': s31,
+  'Subscription.json': s32,
+  'TestEventResult.json': s33,
+  'TestMessageRequest.json': s34,
+  'TestUsageResult.json': s35,
+  'TriggerName.json': s36,
+  'UnsubscribeRequest.json': s37,
+  'Usage.json': s38,
+  'events/account_updated.json': s39,
+  'events/call_completed.json': s40,
+  'events/call_started.json': s41,
+  'events/message_received.json': s42,
+  'events/message_sent.json': s43,
+  'events/minutes_low.json': s44,
+  'events/minutes_purchased.json': s45,
+  'events/plan_changed.json': s46,
 } as const;

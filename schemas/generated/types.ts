@@ -568,6 +568,56 @@ export interface ExtraMinutesPurchaseRequest {
   blocks: number;
 }
 
+// GhlActionRequest.json
+/**
+ * What GHL POSTs to /integrations/ghl/actions/{key} when a workflow runs an Atlas action: the action's fields in data, and where it runs in extras.
+ */
+export interface GhlActionRequest {
+  data: {};
+  extras: {
+    locationId: string;
+    contactId?: string;
+    workflowId?: string;
+  };
+  meta?: {
+    key?: string;
+    version?: string;
+  };
+}
+
+// GhlTriggerSubscription.json
+/**
+ * What GHL POSTs to /integrations/ghl/triggers when a workflow using an Atlas trigger is published (CREATED), changed (UPDATED) or removed (DELETED).
+ */
+export interface GhlTriggerSubscription {
+  triggerData: {
+    id: string;
+    key: string;
+    eventType: 'CREATED' | 'UPDATED' | 'DELETED';
+    targetUrl?: string;
+    /**
+     * @maxItems 50
+     */
+    filters?: {
+      field: string;
+      id?: string;
+      operator?: string;
+      title?: string;
+      type?: string;
+      value?: unknown;
+    }[];
+  };
+  meta?: {
+    key?: string;
+    version?: string;
+  };
+  extras: {
+    locationId: string;
+    workflowId?: string;
+    companyId?: string;
+  };
+}
+
 // MessageEventReport.json
 /**
  * The calling platform reports a message sent to or received from a contact (POST /v1/internal/message-events).

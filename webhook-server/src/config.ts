@@ -2,6 +2,7 @@ import { isHttpUrl, readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
 import { loadEventStreamConfig, type EventStreamConfig } from './http/eventStream/config';
 import { loadCallingConfig, type CallingConfig } from './calling/config';
+import { loadGhlConfig, type GhlConfig } from './ghl/config';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -19,6 +20,8 @@ export interface Config {
   delivery: DeliveryConfig;
   eventStream: EventStreamConfig;
   calling: CallingConfig;
+  /** The GHL marketplace app; undefined (its routes answer 404) when not configured. */
+  ghl: GhlConfig | undefined;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -97,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const billing = billingConfig(env, production, problems);
   const calling = loadCallingConfig(env, production, problems);
+  const ghl = loadGhlConfig(env, production, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -114,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     delivery,
     eventStream,
     calling,
+    ghl,
   };
 }
 

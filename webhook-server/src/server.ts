@@ -12,6 +12,7 @@ import { DeliveryMetrics } from './delivery/metrics';
 import { countDueDeliveries } from './delivery/queue';
 import { DeliveryWorker } from './delivery/worker';
 import { systemClock, type Clock } from './domain/clock';
+import { ghlDeliveryProviders } from './ghl/deliveryProvider';
 import { buildApp } from './http/app';
 import { bearerAuthenticator } from './http/oauth/bearer';
 import type { AppContext } from './http/context';
@@ -97,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         // server during an overlapping restart): the API keeps serving, events stay queued for that
         // worker, and this one takes over when it stops or dies, so deliveries never stall for good.
         waitForLock: true,
+        providers: ghlDeliveryProviders(config, storage.db, clock),
       })
     : undefined;
   await deliveryWorker?.start();

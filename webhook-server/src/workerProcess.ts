@@ -5,6 +5,7 @@ import { openStorage } from './db/storage';
 import { migrate } from './db/migrate';
 import { DeliveryWorker } from './delivery/worker';
 import { systemClock } from './domain/clock';
+import { ghlDeliveryProviders } from './ghl/deliveryProvider';
 import { createLogger } from './logger';
 
 /** `atlas-connect worker`: delivery in its own process until SIGTERM or SIGINT, which let in-flight attempts finish. */
@@ -18,6 +19,7 @@ export async function workForever(config: Config): Promise<void> {
     logger,
     config: config.delivery,
     listenUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
+    providers: ghlDeliveryProviders(config, storage.db, systemClock),
     platform: platformEndpoint(config),
     // A worker that lost the SQLite lock exits so its supervisor restarts it as the standby it now is.
     onLockLost: () => stop('lock lost', 1),

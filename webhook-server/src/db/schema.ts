@@ -318,6 +318,53 @@ export interface ProfilePicturesTable {
   created_at: string;
 }
 
+/** A GHL location that installed the app; its tokens sealed (ghl/tokenCipher.ts). */
+export interface GhlLocationsTable {
+  location_id: string;
+  company_id: string | null;
+  /** The linked Atlas account; null until an admin signs in on the link page. */
+  account_id: string | null;
+  name: string;
+  access_token: string;
+  refresh_token: string;
+  access_expires_at: string;
+  scope: string;
+  installed_at: string;
+  linked_at: string | null;
+  updated_at: string;
+}
+
+/** Install/uninstall webhook ids already applied: a replay is refused. */
+export interface GhlWebhookEventsTable {
+  webhook_id: string;
+  type: string;
+  location_id: string | null;
+  received_at: string;
+}
+
+/** A GHL workflow trigger (triggerData.id) and the Atlas subscription that feeds it. */
+export interface GhlTriggerSubscriptionsTable {
+  id: string;
+  subscription_id: string;
+  location_id: string;
+  workflow_id: string | null;
+  trigger_key: string;
+  target_url: string;
+  /** GHL's filters as received, JSON. */
+  filters: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A call started by a GHL workflow action: its events go to that location, for that contact. */
+export interface GhlCallsTable {
+  call_id: string;
+  location_id: string;
+  contact_id: string | null;
+  workflow_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   usage_periods: UsagePeriodsTable;
@@ -342,6 +389,10 @@ export interface Database {
   sandbox_call_steps: SandboxCallStepsTable;
   account_sessions: AccountSessionsTable;
   profile_pictures: ProfilePicturesTable;
+  ghl_locations: GhlLocationsTable;
+  ghl_webhook_events: GhlWebhookEventsTable;
+  ghl_trigger_subscriptions: GhlTriggerSubscriptionsTable;
+  ghl_calls: GhlCallsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -357,3 +408,4 @@ export type CallRow = Selectable<CallsTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
+export type GhlLocationRow = Selectable<GhlLocationsTable>;

@@ -20,6 +20,8 @@ export interface ClaimedDelivery {
   payload: string;
   /** undefined when the subscription was removed after the delivery was queued. */
   secret: string | undefined;
+  /** The subscription's provider: selects the body shape and auth headers (delivery/providers.ts). */
+  provider: string;
   /** Signed when claimed (SQLite's delivery thread does), for the body deliveryBody(payload). */
   signed?: Presigned;
   /** Set when this delivery goes to the calling platform about that call (see target.ts). */
@@ -113,6 +115,7 @@ export class DeliveryQueue {
         'd.next_attempt_at',
         'e.payload',
         's.secret',
+        's.provider',
         'd.call_id',
       ])
       .where(

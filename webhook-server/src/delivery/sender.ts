@@ -29,6 +29,7 @@ export interface SenderOptions {
 }
 
 const MAX_ERROR_LENGTH = 300;
+const USER_AGENT = 'atlas-connect-webhooks/1';
 const RESPONSE_BODY_LIMIT = 64 * 1024;
 const MAX_CACHED_TARGETS = 10_000;
 
@@ -87,10 +88,8 @@ export class HookSender {
   ): Promise<AttemptResult> {
     // The timestamp is real time whatever the domain clock says: receivers check it against theirs.
     let timestamp = webhookTimestamp();
-    let target: Target;
     let signature: string;
     try {
-      target = this.target(hookUrl);
       const age = Number(timestamp) - Number(presigned?.timestamp);
       if (presigned && age >= 0 && age <= PRESIGNED_MAX_AGE_S) {
         timestamp = presigned.timestamp;
@@ -98,6 +97,28 @@ export class HookSender {
       } else {
         signature = this.signer.sign(secret, messageId, timestamp, body);
       }
+    } catch (err) {
+      return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
+    }
+    return this.post(hookUrl, body, [
+      'webhook-id',
+      messageId,
+      'webhook-timestamp',
+      timestamp,
+      'webhook-signature',
+      signature,
+      ...(extraHeaders ?? []),
+    ]);
+  }
+
+  /**
+   * POSTs a JSON body with these headers (name, value, name, value…) besides content-type and
+   * user-agent: public addresses only, no redirects, one timeout; never throws.
+   */
+  post(hookUrl: string, body: string, headers: string[]): Promise<AttemptResult> {
+    let target: Target;
+    try {
+      target = this.target(hookUrl);
     } catch (err) {
       return Promise.resolve({ durationMs: 0, error: describeError(err, this.options.timeoutMs) });
     }
@@ -110,19 +131,7 @@ export class HookSender {
             path: target.path,
             method: 'POST',
             body,
-            headers: [
-              'content-type',
-              'application/json',
-              'user-agent',
-              'atlas-connect-webhooks/1',
-              'webhook-id',
-              messageId,
-              'webhook-timestamp',
-              timestamp,
-              'webhook-signature',
-              signature,
-              ...(extraHeaders ?? []),
-            ],
+            headers: ['content-type', 'application/json', 'user-agent', USER_AGENT, ...headers],
             headersTimeout: this.options.timeoutMs,
             bodyTimeout: this.options.timeoutMs,
           },

@@ -9,6 +9,8 @@ export interface ClaimedRow {
   attempt_count: number;
   payload: string;
   secret: string | null;
+  /** The subscription's provider (null when it was removed): picks the delivery's body and headers. */
+  provider: string | null;
   /** Set when the delivery dispatches (or cancels) this call at the calling platform. */
   call_id: string | null;
   /** Signed when claimed (with secret): the webhook-timestamp and webhook-signature to send. */

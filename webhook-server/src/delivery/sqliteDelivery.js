@@ -16,7 +16,7 @@ function prepareDeliveryStatements(sqlite, workerId, requireLock) {
   // UPDATE … WHERE id IN (…) RETURNING; the transaction makes the pair atomic. The skip list is a
   // JSON array so one prepared statement serves any length.
   const selectDue = sqlite.prepare(`
-    select d.id, d.subscription_id, d.event_id, d.hook_url, d.attempt_count, e.payload, s.secret, d.call_id
+    select d.id, d.subscription_id, d.event_id, d.hook_url, d.attempt_count, e.payload, s.secret, s.provider, d.call_id
     from deliveries d
     join events e on e.id = d.event_id
     left join subscriptions s on s.id = d.subscription_id

@@ -9,7 +9,8 @@ import type { DeliveryMetrics } from './metrics';
 import { listenForDeliveries } from './pgWakeups';
 import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
-import { HookSender } from './sender';
+import type { DeliveryProviders } from './providers';
+import { HookSender, type AttemptResult } from './sender';
 import { outgoingRequest, targetDecision, type OutgoingRequest, type PlatformEndpoint } from './target';
 import {
   SqliteWorkerLock,
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   waitForLock?: boolean;
   /** SQLite: another worker took the lock over (this one's heartbeat came too late); it stopped claiming. */
   onLockLost?: () => void;
+  /** Providers whose deliveries have their own body and headers (ghl); others send Standard Webhooks. */
+  providers?: DeliveryProviders;
   /** Where calls are dispatched (CALLING_ADAPTER=dispatch); platform deliveries fail and retry without it. */
   platform?: PlatformEndpoint;
 }
@@ -313,17 +316,11 @@ export class DeliveryWorker {
     }
     const { clock, config, metrics } = this.options;
     const startedAt = clock.now().toISOString();
-    const result =
-      typeof request === 'string'
-        ? { durationMs: 0, error: request }
-        : await this.senderFor(request).send(
-            request.url,
-            request.secret,
-            delivery.eventId,
-            request.body,
-            delivery.signed,
-            request.headers,
-          );
+    // A provider with a request of its own (ghl) makes it; every other delivery is decided in target.ts.
+    const provider = delivery.callId === undefined ? this.options.providers?.[delivery.provider] : undefined;
+    const result = provider
+      ? await provider.attempt(delivery, this.sender)
+      : await this.sendRequest(delivery, request);
     const attemptNumber = delivery.attemptCount + 1;
     const decision = targetDecision(delivery, decide(result, attemptNumber, config, clock.now().getTime()));
     metrics?.attempted(decision.outcome, result.durationMs);
@@ -341,6 +338,18 @@ export class DeliveryWorker {
       ...(delivery.callId ? { callId: delivery.callId } : {}),
     });
     this.scheduleFlush();
+  }
+
+  private sendRequest(delivery: ClaimedDelivery, request: OutgoingRequest | string): Promise<AttemptResult> {
+    if (typeof request === 'string') return Promise.resolve({ durationMs: 0, error: request });
+    return this.senderFor(request).send(
+      request.url,
+      request.secret,
+      delivery.eventId,
+      request.body,
+      delivery.signed,
+      request.headers,
+    );
   }
 
   /** The platform's sender only for the operator's own URL; anything else keeps the public-address guard. */

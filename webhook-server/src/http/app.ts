@@ -6,6 +6,7 @@ import { accountPageRoutes } from './account';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
+import { ghlRoutes } from './ghl';
 import { accountRoutes } from './routes/account';
 import { billingRoutes } from './routes/billing';
 import { billingReturnRoutes } from './routes/billingReturn';
@@ -17,11 +18,12 @@ import { eventStreamRoutes } from './routes/eventStream';
 import { healthRoutes } from './routes/health';
 import { hookRoutes } from './routes/hooks';
 import { internalRoutes } from './routes/internal';
-import { oauthRoutes } from './oauth';
+import { adminSignInForms, oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { testEventRoutes } from './routes/testEvents';
 import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
+import { loggableUrl } from '../logger';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -39,6 +41,7 @@ export function buildApp(ctx: AppContext): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
+      serializers: { req: (req: { url: string }) => ({ ...req, url: loggableUrl(req.url) }) },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
@@ -47,13 +50,17 @@ export function buildApp(ctx: AppContext): Express {
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
+  // One sign-in limiter and form key for every admin sign-in form (OAuth authorize, GHL link).
+  const signInForms = adminSignInForms(ctx);
   // Before the JSON parser: the OAuth routes parse their own bodies and answer errors RFC 6749's way.
-  app.use(oauthRoutes(ctx));
+  app.use(oauthRoutes(ctx, signInForms));
   app.use(billingReturnRoutes());
   // Before the JSON parser: the Account page reads forms and uploads, and answers with pages.
   app.use(accountPageRoutes(ctx));
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
+  // Before the JSON parser: GHL signs its webhooks' raw bytes, and its pages post forms.
+  app.use(ghlRoutes(ctx, signInForms));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   const api = Router();

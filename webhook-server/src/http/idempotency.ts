@@ -34,7 +34,7 @@ export function idempotencyKeyOf(req: Request, required: boolean): string | unde
 }
 
 /** JSON with object keys sorted, so bodies that differ only in key order count as the same. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

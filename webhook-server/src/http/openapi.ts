@@ -1,5 +1,6 @@
 import { schemaFiles } from '../../../schemas/generated/registry';
 import { accountPagePaths } from './account/accountPageOpenapi';
+import { ghlPaths } from './ghl/ghlOpenapi';
 import { oauthPaths } from './oauth/openapi';
 import { componentName, jsonContent, ref, type Json, type PathItems, type SchemaFile } from './openapiParts';
 import { accountPaths } from './routes/accountOpenapi';
@@ -21,6 +22,7 @@ const PATH_MODULES: PathItems[] = [
   developerPaths,
   oauthPaths,
   internalPaths,
+  ghlPaths,
   healthPaths,
   accountPagePaths,
 ];

@@ -40,6 +40,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflicts with existing data',
   422: 'Well-formed but not acceptable',
   429: 'Too many requests or open streams: retry later',
+  502: 'An upstream service (GHL) failed; retry',
   503: 'Not available',
 };
 

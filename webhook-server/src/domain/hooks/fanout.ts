@@ -20,6 +20,21 @@ export async function fanOut(db: Db, event: EventEnvelope, onlySubscriptionIds?:
   if (campaignId !== null)
     query = query.where((eb) => eb.or([eb('campaign_id', '=', '*'), eb('campaign_id', '=', campaignId)]));
   if (onlySubscriptionIds) query = query.where('id', 'in', onlySubscriptionIds);
+  // A call a GHL workflow started belongs to its GHL location: its events reach the workflows of
+  // that location, not those of the account's other linked locations.
+  const callId = (event.data as { callId?: unknown }).callId;
+  if (typeof callId === 'string')
+    query = query.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('ghl_trigger_subscriptions as g')
+            .innerJoin('ghl_calls as c', (join) => join.on('c.call_id', '=', callId))
+            .select('g.id')
+            .whereRef('g.subscription_id', '=', 'subscriptions.id')
+            .whereRef('g.location_id', '<>', 'c.location_id'),
+        ),
+      ),
+    );
   const subscriptions = await query.execute();
   if (subscriptions.length === 0) return 0;
 

@@ -4,10 +4,8 @@ import OAuth2Server, {
   Response as OAuthResponse,
   ServerError,
 } from '@node-oauth/oauth2-server';
-import { parse as parseCookies } from 'cookie';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Db } from '../../domain/db';
-import { verifyAdminCredentials } from '../../domain/oauth/adminSignIn';
 import {
   authorizationParams,
   checkAuthorizationRequest,
@@ -15,14 +13,15 @@ import {
   type AuthorizationRequest,
   type AuthorizationRequestCheck,
 } from './authorizationRequest';
-import { FormTokens } from './formToken';
+import { attemptAdminSignIn } from './adminSignInAttempt';
+import { browserNonceOf, ensureBrowserNonce } from './browserNonce';
+import type { FormTokens } from './formToken';
 import { isBodyParserError } from './oauthErrors';
 import { sendErrorPage, sendSignInPage } from './page';
 import type { SignInLimiter } from './signInLimiter';
 import type { OAuthUser } from './model';
 
 const BROWSER_COOKIE = 'atlas_oauth_form';
-const BAD_CREDENTIALS = 'The email or password is not correct.';
 const STALE_FORM =
   'This sign-in form has expired or did not come from this page. Start connecting again from the app.';
 
@@ -38,24 +37,8 @@ export interface AuthorizeDeps {
 export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies }: AuthorizeDeps): Router {
   const router = Router();
 
-  const browserNonce = (req: Request): string | undefined => {
-    const value = parseCookies(req.get('cookie') ?? '')[BROWSER_COOKIE];
-    return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
-  };
-
-  const ensureBrowserNonce = (req: Request, res: Response): string => {
-    const existing = browserNonce(req);
-    if (existing) return existing;
-    const nonce = FormTokens.newBrowserNonce();
-    res.cookie(BROWSER_COOKIE, nonce, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: secureCookies,
-      path: '/oauth/authorize',
-      maxAge: 60 * 60 * 1000,
-    });
-    return nonce;
-  };
+  const cookie = { name: BROWSER_COOKIE, path: '/oauth/authorize', secure: secureCookies };
+  const browserNonce = (req: Request) => browserNonceOf(req, cookie);
 
   /** Answers a rejected request: an error page when the client cannot be trusted, else a redirect. */
   const rejected = (res: Response, check: Exclude<AuthorizationRequestCheck, { ok: true }>) =>
@@ -81,7 +64,7 @@ export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies
   router.get('/oauth/authorize', async (req, res) => {
     const check = await checkAuthorizationRequest(db, req.query);
     if (!check.ok) return rejected(res, check);
-    showForm(res, 200, check.request, ensureBrowserNonce(req, res));
+    showForm(res, 200, check.request, ensureBrowserNonce(req, res, cookie));
   });
 
   router.post(
@@ -108,23 +91,10 @@ export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies
         );
       if (form.decision !== 'allow') return sendErrorPage(res, 400, 'Choose Allow or Deny.');
 
-      const email = typeof form.email === 'string' ? form.email.trim() : '';
-      const password = typeof form.password === 'string' ? form.password : '';
-      if (!email || !password)
-        return showForm(res, 400, request, nonce, { email, alert: 'Enter your admin email and password.' });
-
-      const admission = await limiter.admit(email, req.ip ?? 'unknown');
-      if (!admission.allowed) {
-        res.set('Retry-After', String(admission.retryAfterSeconds));
-        const minutes = Math.ceil(admission.retryAfterSeconds / 60);
-        return showForm(res, 429, request, nonce, {
-          email,
-          alert: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-        });
-      }
-      const account = await verifyAdminCredentials(db, email, password);
-      if (!account) return showForm(res, 401, request, nonce, { email, alert: BAD_CREDENTIALS });
-      await limiter.succeeded(email);
+      const signIn = await attemptAdminSignIn(db, limiter, req, res, form);
+      if (!signIn.ok)
+        return showForm(res, signIn.status, request, nonce, { email: signIn.email, alert: signIn.alert });
+      const { account } = signIn;
 
       const user: OAuthUser = { accountId: account.id };
       const oauthRequest = new OAuthRequest({

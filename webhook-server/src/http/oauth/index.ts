@@ -8,19 +8,33 @@ import { createOAuthServer } from './authorizationServer';
 import { SignInLimiter } from './signInLimiter';
 import { tokenRoutes } from './tokenRoutes';
 
-/** The OAuth2 authorization server: /oauth/authorize, /oauth/token, /oauth/revoke, /oauth/userinfo. */
-export function oauthRoutes({ config, storage, clock }: AppContext): Router {
-  const { db } = storage;
-  const server = createOAuthServer(db, clock);
+/** What every Atlas admin sign-in form shares (OAuth authorize, the GHL link page). */
+export interface AdminSignInForms {
+  formTokens: FormTokens;
+  /** One budget of attempts per account and address, whichever form they come through. */
+  limiter: SignInLimiter;
+}
+
+export function adminSignInForms({ config, clock }: Pick<AppContext, 'config' | 'clock'>): AdminSignInForms {
   // Without a configured secret (development, tests) forms are signed with a key of this process.
   const key = config.oauthFormSecret ? Buffer.from(config.oauthFormSecret, 'utf8') : randomBytes(32);
+  return { formTokens: new FormTokens(key, clock), limiter: new SignInLimiter() };
+}
+
+/** The OAuth2 authorization server: /oauth/authorize, /oauth/token, /oauth/revoke, /oauth/userinfo. */
+export function oauthRoutes(
+  { config, storage, clock }: AppContext,
+  forms: AdminSignInForms = adminSignInForms({ config, clock }),
+): Router {
+  const { db } = storage;
+  const server = createOAuthServer(db, clock);
   const router = Router();
   router.use(
     authorizeRoutes({
       server,
       db,
-      formTokens: new FormTokens(key, clock),
-      limiter: new SignInLimiter(),
+      formTokens: forms.formTokens,
+      limiter: forms.limiter,
       secureCookies: config.publicBaseUrl.startsWith('https://'),
     }),
   );

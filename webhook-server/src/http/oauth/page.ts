@@ -35,7 +35,13 @@ export function escapeHtml(text: string): string {
  * and the form may post here and follow the redirect to the client's registered URI (browsers apply
  * form-action to the redirects that follow a form submission).
  */
-function send(res: Response, status: number, title: string, body: string, formTargets: string[]): void {
+export function sendPage(
+  res: Response,
+  status: number,
+  title: string,
+  body: string,
+  formTargets: string[],
+): void {
   const nonce = randomBytes(16).toString('base64');
   const formAction = formTargets.length ? formTargets.join(' ') : "'none'";
   res
@@ -55,13 +61,27 @@ function send(res: Response, status: number, title: string, body: string, formTa
 }
 
 export function sendErrorPage(res: Response, status: number, message: string): void {
-  send(
+  sendPage(
     res,
     status,
     'Cannot connect to Atlas',
     `<h1>Cannot connect to Atlas</h1><p role="alert" class="alert">${escapeHtml(message)}</p>` +
       `<p>Close this window and start connecting again from the app.</p>`,
     [],
+  );
+}
+
+/** An admin sign-in form's inputs: its hidden fields (request, CSRF token), email and password. */
+export function adminSignInFields(hiddenFields: Record<string, string>, email = ''): string {
+  const hidden = Object.entries(hiddenFields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return (
+    hidden +
+    `<label for="email">Admin email</label>` +
+    `<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}">` +
+    `<label for="password">Password</label>` +
+    `<input id="password" name="password" type="password" autocomplete="current-password" required>`
   );
 }
 
@@ -77,15 +97,12 @@ export interface SignInPage {
 export function sendSignInPage(res: Response, status: number, page: SignInPage): void {
   const app = escapeHtml(page.appName);
   const redirect = new URL(page.redirectUri);
-  const hidden = Object.entries(page.hiddenFields)
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
-    .join('');
   const scopes = page.scope
     .map((scope) => SCOPE_TEXT[scope])
     .filter((text): text is string => !!text)
     .map((text) => `<li>${escapeHtml(text)}</li>`)
     .join('');
-  send(
+  sendPage(
     res,
     status,
     `Connect ${page.appName} to Atlas`,
@@ -93,11 +110,7 @@ export function sendSignInPage(res: Response, status: number, page: SignInPage):
       `<p><strong>${app}</strong> asks for access to your Atlas account. Sign in as the account's admin to decide.</p>` +
       `<ul><li>Use the Atlas API for your account: usage, campaigns, calls and billing</li>${scopes}</ul>` +
       (page.alert ? `<p role="alert" class="alert">${escapeHtml(page.alert)}</p>` : '') +
-      `<form method="post" action="/oauth/authorize">${hidden}` +
-      `<label for="email">Admin email</label>` +
-      `<input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(page.email ?? '')}">` +
-      `<label for="password">Password</label>` +
-      `<input id="password" name="password" type="password" autocomplete="current-password" required>` +
+      `<form method="post" action="/oauth/authorize">${adminSignInFields(page.hiddenFields, page.email)}` +
       `<div class="actions"><button class="deny" type="submit" name="decision" value="deny" formnovalidate>Deny</button>` +
       `<button class="allow" type="submit" name="decision" value="allow">Allow</button></div></form>` +
       `<p class="note">After you decide, you go back to ${escapeHtml(redirect.host)}.</p>`,
