@@ -1,7 +1,7 @@
 import { Migrator, type MigrationProvider } from 'kysely';
 import { testEngines, freshStorage, type TestStorage } from '../../support/engines';
 import { TestClock } from '../../support/clock';
-import { migrations } from '../../../webhook-server/src/db/migrate';
+import { migrations, withMigrationLock } from '../../../webhook-server/src/db/migrate';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { getUsage } from '../../../webhook-server/src/domain/usage';
 
@@ -28,8 +28,10 @@ describe.each(testEngines())('migration 005_period_anchor on %s', (engine) => {
     const provider: MigrationProvider = { getMigrations: async () => migrations };
     const migrator = new Migrator({ db, provider, migrationTableSchema: store.schema });
     // Back to the schema before the anchor existed (the rows stay), then forward again.
-    expect((await migrator.migrateTo('004_billing')).error).toBeUndefined();
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect(
+      (await withMigrationLock(store.storage, () => migrator.migrateTo('004_billing'))).error,
+    ).toBeUndefined();
+    expect((await withMigrationLock(store.storage, () => migrator.migrateToLatest())).error).toBeUndefined();
     const rows = await db
       .selectFrom('usage_periods')
       .select(['period_start', 'period_anchor'])

@@ -4,7 +4,7 @@ import { testEngines, freshStorage, type TestStorage } from '../../support/engin
 import { TestClock } from '../../support/clock';
 import { PRICES, stripeEvent, subscriptionObject } from '../../support/stripe';
 import { applyStripeEvent } from '../../../webhook-server/src/billing/stripeEvents';
-import { migrations } from '../../../webhook-server/src/db/migrate';
+import { migrations, withMigrationLock } from '../../../webhook-server/src/db/migrate';
 import { createAccount, getAccountRow } from '../../../webhook-server/src/domain/accounts';
 
 describe.each(testEngines())('migration 006_stripe_subscriptions on %s', (engine) => {
@@ -28,7 +28,9 @@ describe.each(testEngines())('migration 006_stripe_subscriptions on %s', (engine
     const provider: MigrationProvider = { getMigrations: async () => migrations };
     const migrator = new Migrator({ db, provider, migrationTableSchema: store.schema });
     // Back to the schema before per-subscription rows existed, as a deployed server would have it.
-    expect((await migrator.migrateTo('005_period_anchor')).error).toBeUndefined();
+    expect(
+      (await withMigrationLock(store.storage, () => migrator.migrateTo('005_period_anchor'))).error,
+    ).toBeUndefined();
     const now = clock.now().toISOString();
     await db
       .insertInto('billing_accounts')
@@ -42,7 +44,7 @@ describe.each(testEngines())('migration 006_stripe_subscriptions on %s', (engine
         updated_at: now,
       })
       .execute();
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await withMigrationLock(store.storage, () => migrator.migrateToLatest())).error).toBeUndefined();
 
     const row = await db
       .selectFrom('stripe_subscriptions')

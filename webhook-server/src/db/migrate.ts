@@ -32,12 +32,37 @@ export const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** Any fixed number: the advisory lock that migrations of every schema of one database take. */
+const MIGRATION_LOCK_KEY = 7_366_426_519;
+
+/**
+ * Runs fn while no other process or schema of this PostgreSQL database migrates. Kysely's migrator
+ * first lists every table of every schema (pg_get_serial_sequence per column), and that listing
+ * fails with "relation … does not exist" when another session alters or drops a table at that
+ * moment: API processes starting together, or test files migrating schemas side by side. Kysely's
+ * own migration lock is taken only after that listing. SQLite has one writer anyway.
+ */
+export async function withMigrationLock<T>(storage: Storage, fn: () => Promise<T>): Promise<T> {
+  if (storage.engine !== 'postgres') return fn();
+  // A session lock on a connection of its own, held while the migrator uses the pool's others.
+  return storage.db.connection().execute(async (lockConnection) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(lockConnection);
+    try {
+      return await fn();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(lockConnection);
+    }
+  });
+}
+
 export async function migrate(storage: Storage): Promise<string[]> {
-  if (storage.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(storage.schema)}`.execute(storage.db);
-  // Kysely looks for its migration tables in every schema unless told which: without this, a
-  // PostgreSQL schema would see another schema's tables (tests run one schema each, in parallel).
-  const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return withMigrationLock(storage, async () => {
+    if (storage.schema) await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(storage.schema)}`.execute(storage.db);
+    // Kysely looks for its migration tables in every schema unless told which: without this, a
+    // PostgreSQL schema would see another schema's tables (tests run one schema each, in parallel).
+    const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  });
 }
