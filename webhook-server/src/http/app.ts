@@ -18,6 +18,7 @@ import { internalRoutes } from './routes/internal';
 import { oauthRoutes } from './oauth';
 import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { metricsRoutes } from './routes/metrics';
+import { refuseMalformedText } from './requestHygiene';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -49,6 +50,7 @@ export function buildApp(ctx: AppContext): Express {
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(refuseMalformedText);
 
   const api = Router();
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));

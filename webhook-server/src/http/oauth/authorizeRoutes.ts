@@ -17,6 +17,7 @@ import {
 } from './authorizationRequest';
 import { FormTokens } from './formToken';
 import { isBodyParserError } from './oauthErrors';
+import { textProblem } from '../untrustedText';
 import { sendErrorPage, sendSignInPage } from './page';
 import type { SignInLimiter } from './signInLimiter';
 import type { OAuthUser } from './model';
@@ -112,6 +113,10 @@ export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies
       const password = typeof form.password === 'string' ? form.password : '';
       if (!email || !password)
         return showForm(res, 400, request, nonce, { email, alert: 'Enter your admin email and password.' });
+      if (textProblem(email, 'identifier'))
+        return showForm(res, 400, request, nonce, {
+          alert: 'The email must not contain control characters.',
+        });
 
       const admission = await limiter.admit(email, req.ip ?? 'unknown');
       if (!admission.allowed) {

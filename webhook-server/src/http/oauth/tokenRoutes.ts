@@ -5,14 +5,14 @@ import OAuth2Server, {
   Response as OAuthResponse,
   ServerError,
 } from '@node-oauth/oauth2-server';
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { Db } from '../../domain/db';
 import { authenticateOAuthClient } from '../../domain/oauth/clients';
 import { ACCESS_TOKEN_LIFETIME_SECONDS } from '../../domain/oauth/scopes';
 import { revokeTokenOfClient } from '../../domain/oauth/tokens';
 import { clientCredentials, stringParams } from './clientCredentials';
-import { SERVER_ERROR_DESCRIPTION, isBodyParserError, sendOAuthError } from './oauthErrors';
+import { SERVER_ERROR_DESCRIPTION, oauthErrorHandler, sendOAuthError } from './oauthErrors';
 
 const BODY_LIMIT = '16kb';
 const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token'];
@@ -133,15 +133,6 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
     res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).end();
   });
 
-  const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
-    if (!isBodyParserError(err)) return next(err);
-    sendOAuthError(
-      res,
-      400,
-      'invalid_request',
-      'The request body could not be read: send a valid form or JSON object.',
-    );
-  };
-  router.use(bodyErrors);
+  router.use(['/oauth/token', '/oauth/revoke'], oauthErrorHandler);
   return router;
 }
