@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { badRequest } from '../domain/errors';
-import { firstTextProblem, textProblem } from './untrustedText';
+import { firstTextProblem, textProblem } from '../domain/untrustedText';
 
 /**
  * Refuses, before any route runs, what no route can use: a path whose percent-encoding does not

@@ -120,7 +120,7 @@ describe.each(testEngines())('malformed input on %s', (engine) => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
     });
     expect(token.status).toBe(401);
-    expect((await token.json()).error).toBe('invalid_client');
+    expect(((await token.json()) as { error: string }).error).toBe('invalid_client');
   });
 
   test('when a body claims a Content-Encoding it does not have, then 400 on every kind of route and no error is logged', async () => {
@@ -147,7 +147,7 @@ describe.each(testEngines())('malformed input on %s', (engine) => {
     for (const [method, path, headers, body] of targets) {
       const res = await fetch(server.url + path, { method, headers, body });
       expect({ path, status: res.status }).toStrictEqual({ path, status: 400 });
-      const answer = await res.json();
+      const answer = (await res.json()) as { message?: string; error_description?: string };
       const message = answer.message ?? answer.error_description;
       expect(message).toBe(
         'The request body could not be decompressed: its Content-Encoding does not match the bytes sent.',

@@ -1,7 +1,7 @@
 import type { Db } from '../../domain/db';
 import { findOAuthClient, type OAuthClient } from '../../domain/oauth/clients';
 import { grantableScopes } from '../../domain/oauth/scopes';
-import { textProblem } from '../untrustedText';
+import { textProblem } from '../../domain/untrustedText';
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
 export interface AuthorizationRequest {

@@ -17,7 +17,7 @@ import {
 } from './authorizationRequest';
 import { FormTokens } from './formToken';
 import { isBodyParserError } from './oauthErrors';
-import { textProblem } from '../untrustedText';
+import { textProblem } from '../../domain/untrustedText';
 import { sendErrorPage, sendSignInPage } from './page';
 import type { SignInLimiter } from './signInLimiter';
 import type { OAuthUser } from './model';

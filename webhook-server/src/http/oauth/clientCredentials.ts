@@ -1,4 +1,4 @@
-import { textProblem } from '../untrustedText';
+import { textProblem } from '../../domain/untrustedText';
 import type { Request } from 'express';
 
 export type ClientCredentials =

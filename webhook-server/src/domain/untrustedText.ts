@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../domain/errors';
+import type { FieldProblem } from './errors';
 
 /*
  * The text rules every request shares, checked before anything reaches storage. PostgreSQL cannot
