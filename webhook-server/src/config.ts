@@ -1,5 +1,6 @@
 import { readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
+import { loadConnectionLimits, type ConnectionLimits } from './connectionLimits';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -15,6 +16,7 @@ export interface Config {
   oauthFormSecret: string | undefined;
   billing: BillingConfig;
   delivery: DeliveryConfig;
+  connections: ConnectionLimits;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemo = readBoolean(env, 'ATLAS_SEED_DEMO', !production, problems);
   const trustProxy = readBoolean(env, 'TRUST_PROXY', false, problems);
   const delivery = loadDeliveryConfig(env, problems);
+  const connections = loadConnectionLimits(env, trustProxy, problems);
 
   const billing = billingConfig(env, production, problems);
 
@@ -106,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     oauthFormSecret,
     billing,
     delivery,
+    connections,
   };
 }
 
