@@ -49,6 +49,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(billingReturnRoutes());
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
+  // Before the JSON parser: platform reports (a call's transcript) are larger than API bodies.
+  app.use('/v1/internal', internalRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(refuseMalformedText);
 
@@ -61,7 +63,6 @@ export function buildApp(ctx: AppContext): Express {
   api.use(hookRoutes(ctx));
   api.use(deliveryRoutes(ctx));
   app.use('/v1/api', api);
-  app.use('/v1/internal', internalRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,6 +1,14 @@
 import { schemaFiles } from '../../../schemas/generated/registry';
 import { oauthPaths } from './oauth/openapi';
-import { componentName, jsonContent, ref, type Json, type PathItems, type SchemaFile } from './openapiParts';
+import {
+  componentName,
+  errorResponses,
+  jsonContent,
+  ref,
+  type Json,
+  type PathItems,
+  type SchemaFile,
+} from './openapiParts';
 import { accountPaths } from './routes/accountOpenapi';
 import { billingPaths } from './routes/billingOpenapi';
 import { callsPaths } from './routes/callsOpenapi';
@@ -60,6 +68,24 @@ function operationId(method: string, path: string): string {
   return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
+/**
+ * The client errors every operation of a kind can answer, whether or not its module lists them:
+ * a JSON body that is too large (413) or undecodable (415), and, on /v1, a path or query the
+ * request checks refuse (400). OAuth operations answer all of these as their own 400.
+ */
+function withSharedErrors(path: string, op: Json): Json {
+  const responses = { ...(op.responses as Json) };
+  if (JSON.stringify(responses).includes('OAuthError')) return op;
+  const content = (op.requestBody as { content?: Json } | undefined)?.content;
+  const codes = [
+    ...(path.startsWith('/v1/') ? [400] : []),
+    ...(content?.['application/json'] ? [400, 413, 415] : []),
+  ];
+  for (const [code, response] of Object.entries(errorResponses(...codes)))
+    if (!responses[code]) responses[code] = response;
+  return codes.length ? { ...op, responses } : op;
+}
+
 function withOperationIds(all: PathItems): PathItems {
   return Object.fromEntries(
     Object.entries(all).map(([path, operations]) => [
@@ -67,7 +93,7 @@ function withOperationIds(all: PathItems): PathItems {
       Object.fromEntries(
         Object.entries(operations).map(([method, op]) => [
           method,
-          { operationId: operationId(method, path), ...op },
+          { operationId: operationId(method, path), ...withSharedErrors(path, op) },
         ]),
       ),
     ]),

@@ -44,6 +44,49 @@ export const oauthPaths: PathItems = {
         },
       },
     },
+    post: {
+      summary: 'The sign-in form of the authorize page: sign in as the account admin and allow or deny',
+      description:
+        'Posted by the page GET /oauth/authorize serves, with its hidden fields (the authorization request and a csrf token bound to the atlas_oauth_form cookie). Not for API clients.',
+      tags: ['OAuth2'],
+      security: [],
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: {
+              type: 'object',
+              required: ['response_type', 'client_id', 'redirect_uri', 'csrf', 'decision'],
+              properties: {
+                response_type: { type: 'string', enum: ['code'] },
+                client_id: { type: 'string' },
+                redirect_uri: { type: 'string' },
+                scope: { type: 'string' },
+                state: { type: 'string' },
+                code_challenge: { type: 'string' },
+                code_challenge_method: { type: 'string', enum: ['S256'] },
+                csrf: { type: 'string', description: 'From the form; expires with it' },
+                decision: { type: 'string', enum: ['allow', 'deny'] },
+                email: { type: 'string', description: 'The account admin email (to allow)' },
+                password: { type: 'string', format: 'password' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        302: {
+          description:
+            'Back to the redirect_uri with code, state and iss (allowed), error=access_denied (denied), or the error of a malformed request',
+        },
+        400: {
+          description: 'An HTML page: unknown client, unregistered redirect_uri, or an unreadable form',
+        },
+        401: { description: 'The sign-in page again: the email or password is not correct' },
+        403: { description: 'An HTML page: the form expired or did not come from this page (CSRF)' },
+        429: { description: 'The sign-in page again: too many attempts; wait Retry-After seconds' },
+      },
+    },
   },
   '/oauth/token': {
     post: {
@@ -57,6 +100,7 @@ export const oauthPaths: PathItems = {
           'invalid_request, invalid_grant (unknown, expired, replayed or mismatched code; rotated refresh token — both revoke the authorization), unsupported_grant_type, invalid_scope',
         ),
         401: oauthError('invalid_client'),
+        500: oauthError('server_error: logged; retry shortly'),
       },
     },
   },
@@ -70,6 +114,7 @@ export const oauthPaths: PathItems = {
         200: { description: 'Revoked, or the token was unknown to this client (nothing changed)' },
         400: oauthError('invalid_request'),
         401: oauthError('invalid_client'),
+        500: oauthError('server_error: logged; retry shortly'),
       },
     },
   },
