@@ -2,19 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { AppContext } from '../context';
 import { authorizeRoutes } from './authorizeRoutes';
+import { discoveryRoutes } from './discovery';
 import { userInfoRoutes } from './bearer';
 import { FormTokens } from './formToken';
 import { createOAuthServer } from './server';
 import { SignInLimiter } from './signInLimiter';
 import { tokenRoutes } from './tokenRoutes';
 
-/** The OAuth2 authorization server: /oauth/authorize, /oauth/token, /oauth/revoke, /oauth/userinfo. */
+/** The OAuth2 authorization server: its metadata, /oauth/authorize, /oauth/token, /oauth/revoke, /oauth/userinfo. */
 export function oauthRoutes({ config, storage, clock }: AppContext): Router {
   const { db } = storage;
   const server = createOAuthServer(db, clock);
   // Without a configured secret (development, tests) forms are signed with a key of this process.
   const key = config.oauthFormSecret ? Buffer.from(config.oauthFormSecret, 'utf8') : randomBytes(32);
   const router = Router();
+  router.use(discoveryRoutes(config.publicBaseUrl));
   router.use(
     authorizeRoutes({
       server,
@@ -22,6 +24,7 @@ export function oauthRoutes({ config, storage, clock }: AppContext): Router {
       formTokens: new FormTokens(key, clock),
       limiter: new SignInLimiter(),
       secureCookies: config.publicBaseUrl.startsWith('https://'),
+      issuer: config.publicBaseUrl,
     }),
   );
   router.use(tokenRoutes(server, db, clock));

@@ -29,7 +29,10 @@ export const oauthPaths: PathItems = {
         query('client_id', 'From atlas-connect oauth-clients create', true),
         query('redirect_uri', 'Exactly one of the client’s registered redirect URIs', true),
         query('state', 'Returned unchanged with the code'),
-        query('scope', 'Space separated: openid profile email offline_access (all when omitted)'),
+        query(
+          'scope',
+          'Space separated: profile email offline_access (all when omitted); openid is accepted but not granted (no ID tokens)',
+        ),
         query('code_challenge', 'PKCE: BASE64URL(SHA256(code_verifier))'),
         query('code_challenge_method', 'PKCE: S256', false, { type: 'string', enum: ['S256'] }),
       ],
@@ -115,6 +118,35 @@ export const oauthPaths: PathItems = {
         400: oauthError('invalid_request'),
         401: oauthError('invalid_client'),
         500: oauthError('server_error: logged; retry shortly'),
+      },
+    },
+  },
+  '/.well-known/oauth-authorization-server': {
+    get: {
+      summary: 'Authorization server metadata (RFC 8414): endpoints, grants, PKCE and client auth methods',
+      tags: ['OAuth2'],
+      security: [],
+      responses: {
+        200: {
+          description: 'The metadata; issuer is also the iss parameter of authorization responses (RFC 9207)',
+          ...jsonContent({
+            type: 'object',
+            required: ['issuer', 'authorization_endpoint', 'token_endpoint', 'response_types_supported'],
+            properties: {
+              issuer: { type: 'string', format: 'uri' },
+              authorization_endpoint: { type: 'string', format: 'uri' },
+              token_endpoint: { type: 'string', format: 'uri' },
+              revocation_endpoint: { type: 'string', format: 'uri' },
+              userinfo_endpoint: { type: 'string', format: 'uri' },
+              scopes_supported: { type: 'array', items: { type: 'string' } },
+              response_types_supported: { type: 'array', items: { type: 'string' } },
+              grant_types_supported: { type: 'array', items: { type: 'string' } },
+              code_challenge_methods_supported: { type: 'array', items: { type: 'string' } },
+              token_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+              authorization_response_iss_parameter_supported: { type: 'boolean' },
+            },
+          }),
+        },
       },
     },
   },
