@@ -10,6 +10,7 @@ import type { Clock } from '../../domain/clock';
 import type { Db } from '../../domain/db';
 import { authenticateOAuthClient } from '../../domain/oauth/clients';
 import { ACCESS_TOKEN_LIFETIME_SECONDS } from '../../domain/oauth/scopes';
+import { RotatedWithinReuseInterval, successorWithinInterval } from '../../domain/oauth/refreshReuse';
 import { revokeTokenOfClient } from '../../domain/oauth/tokens';
 import { clientCredentials, stringParams } from './clientCredentials';
 import { SERVER_ERROR_DESCRIPTION, oauthErrorHandler, sendOAuthError } from './oauthErrors';
@@ -52,6 +53,35 @@ function rfcError(err: OAuthError): { error: string; description: string } {
   return { error: err.name, description: err.message };
 }
 
+/** Tokens as the token endpoint answers them: never cached, expires_in the lifetime we grant. */
+function sendTokens(res: Response, body: object): void {
+  res
+    .status(200)
+    .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+    .json({ ...body, expires_in: ACCESS_TOKEN_LIFETIME_SECONDS });
+}
+
+/**
+ * A refresh token rotated moments ago was presented again (a concurrent refresh from another
+ * worker): the same successor, or invalid_grant when it is gone. Nothing is revoked here.
+ */
+async function answerWithSuccessor(res: Response, db: Db, clock: Clock, clientId: string, token: string) {
+  const pair = await successorWithinInterval(db, clock, clientId, token);
+  if (!pair)
+    return sendOAuthError(
+      res,
+      400,
+      'invalid_grant',
+      'Invalid grant: this refresh token was just exchanged. Use the refresh token of that response.',
+    );
+  sendTokens(res, {
+    access_token: pair.accessToken,
+    token_type: 'Bearer',
+    refresh_token: pair.refreshToken,
+    scope: pair.scope.join(' '),
+  });
+}
+
 /**
  * POST /oauth/token (authorization_code, refresh_token) through @node-oauth/oauth2-server, and
  * POST /oauth/revoke (RFC 7009), which the library does not provide.
@@ -91,6 +121,9 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
     try {
       await server.token(request, response);
     } catch (err) {
+      const cause: unknown = err instanceof ServerError ? (err as { inner?: unknown }).inner : err;
+      if (cause instanceof RotatedWithinReuseInterval)
+        return answerWithSuccessor(res, db, clock, credentials.clientId, params.refresh_token ?? '');
       if (!(err instanceof OAuthError) || err instanceof ServerError) {
         req.log.error(
           { err: err instanceof ServerError ? ((err as { inner?: unknown }).inner ?? err) : err },
@@ -105,10 +138,7 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
       return sendOAuthError(res, status, error, description, headers);
     }
     // expires_in is the lifetime we grant; the library derives it from the wall clock and rounds down.
-    res
-      .status(200)
-      .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
-      .json({ ...(response.body as object), expires_in: ACCESS_TOKEN_LIFETIME_SECONDS });
+    sendTokens(res, response.body as object);
   });
 
   router.post('/oauth/revoke', formBody, jsonBody, async (req, res) => {
