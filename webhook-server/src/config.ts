@@ -1,6 +1,7 @@
 import { readBoolean, readInteger, type Env } from './envVars';
 import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
 import { loadConnectionLimits, type ConnectionLimits } from './connectionLimits';
+import { loadApiRateLimit, type ApiRateLimitConfig } from './rateLimitConfig';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -17,6 +18,7 @@ export interface Config {
   billing: BillingConfig;
   delivery: DeliveryConfig;
   connections: ConnectionLimits;
+  apiRateLimit: ApiRateLimitConfig;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
   const trustProxy = readBoolean(env, 'TRUST_PROXY', false, problems);
   const delivery = loadDeliveryConfig(env, problems);
   const connections = loadConnectionLimits(env, trustProxy, problems);
+  const apiRateLimit = loadApiRateLimit(env, problems);
 
   const billing = billingConfig(env, production, problems);
 
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     billing,
     delivery,
     connections,
+    apiRateLimit,
   };
 }
 

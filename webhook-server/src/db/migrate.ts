@@ -7,7 +7,7 @@ import * as m004 from './migrations/004_billing';
 import * as m005 from './migrations/005_period_anchor';
 import * as m006 from './migrations/006_stripe_subscriptions';
 import * as m007 from './migrations/007_delivery_worker_lock';
-import * as m011 from './migrations/011_refresh_reuse';
+import * as m011 from './migrations/011_hardening';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -21,7 +21,7 @@ export const migrations: Record<string, Migration> = {
   '005_period_anchor': m005,
   '006_stripe_subscriptions': m006,
   '007_delivery_worker_lock': m007,
-  '011_refresh_reuse': m011,
+  '011_hardening': m011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

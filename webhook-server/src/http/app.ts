@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
@@ -56,6 +57,7 @@ export function buildApp(ctx: AppContext): Express {
 
   const api = Router();
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
+  api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
   api.use(accountRoutes(ctx));
   api.use(campaignRoutes(ctx));
   api.use(billingRoutes(ctx));

@@ -70,8 +70,9 @@ function operationId(method: string, path: string): string {
 
 /**
  * The client errors every operation of a kind can answer, whether or not its module lists them:
- * a JSON body that is too large (413) or undecodable (415), and, on /v1, a path or query the
- * request checks refuse (400). OAuth operations answer all of these as their own 400.
+ * a JSON body that is too large (413) or undecodable (415); on /v1, a path or query the request
+ * checks refuse (400); on /v1/api, the per-credential rate limit (429). OAuth operations answer
+ * the body errors as their own 400.
  */
 function withSharedErrors(path: string, op: Json): Json {
   const responses = { ...(op.responses as Json) };
@@ -79,6 +80,7 @@ function withSharedErrors(path: string, op: Json): Json {
   const content = (op.requestBody as { content?: Json } | undefined)?.content;
   const codes = [
     ...(path.startsWith('/v1/') ? [400] : []),
+    ...(path.startsWith('/v1/api/') ? [429] : []),
     ...(content?.['application/json'] ? [400, 413, 415] : []),
   ];
   for (const [code, response] of Object.entries(errorResponses(...codes)))
