@@ -25,6 +25,9 @@ const BODY_PARSER_ERRORS: Record<string, [number, string]> = {
   'parameters.too.many': [413, 'The form has too many parameters. Send only the documented fields.'],
 };
 
+/** The answer when PostgreSQL refuses text that validation should have refused first. */
+export const UNSTORABLE_TEXT = 'A text value holds a character that cannot be stored (NUL).';
+
 const UNDECODABLE_BODY =
   'The request body could not be decompressed: its Content-Encoding does not match the bytes sent.';
 const MALFORMED_PATH =
@@ -80,7 +83,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   }
   if (isUnstorableText(err)) {
     // Validation refuses such text first; this catches a path that skipped it, as a client error.
-    res.status(400).json(errorBody(400, 'A text value holds a character that cannot be stored (NUL).'));
+    res.status(400).json(errorBody(400, UNSTORABLE_TEXT));
     return;
   }
   req.log?.error({ err }, 'unhandled error');

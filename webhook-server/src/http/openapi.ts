@@ -74,14 +74,16 @@ function operationId(method: string, path: string): string {
  * checks refuse (400); on /v1/api, the per-credential rate limit (429). OAuth operations answer
  * the body errors as their own 400.
  */
-function withSharedErrors(path: string, op: Json): Json {
+function withSharedErrors(method: string, path: string, op: Json): Json {
   const responses = { ...(op.responses as Json) };
   if (JSON.stringify(responses).includes('OAuthError')) return op;
   const content = (op.requestBody as { content?: Json } | undefined)?.content;
+  // The API's JSON parser reads the body of every /v1 write, documented or not.
+  const readsJson = !!content?.['application/json'] || (path.startsWith('/v1/') && method !== 'get');
   const codes = [
     ...(path.startsWith('/v1/') ? [400] : []),
     ...(path.startsWith('/v1/api/') ? [429] : []),
-    ...(content?.['application/json'] ? [400, 413, 415] : []),
+    ...(readsJson ? [400, 413, 415] : []),
   ];
   for (const [code, response] of Object.entries(errorResponses(...codes)))
     if (!responses[code]) responses[code] = response;
@@ -95,7 +97,7 @@ function withOperationIds(all: PathItems): PathItems {
       Object.fromEntries(
         Object.entries(operations).map(([method, op]) => [
           method,
-          { operationId: operationId(method, path), ...withSharedErrors(path, op) },
+          { operationId: operationId(method, path), ...withSharedErrors(method, path, op) },
         ]),
       ),
     ]),
