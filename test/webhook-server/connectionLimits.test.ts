@@ -41,7 +41,7 @@ describe('connection limits', () => {
       keepAliveTimeoutMs: 65_000,
       maxRequestsPerSocket: 1000,
       maxConnections: 4096,
-      maxConnectionsPerAddress: 64,
+      maxConnectionsPerAddress: 256,
     });
     expect(loadConfig({ TRUST_PROXY: 'true' }).connections.maxConnectionsPerAddress).toBe(0);
     expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT: '1m', HTTP_REQUEST_TIMEOUT: '10s' })).toThrow(

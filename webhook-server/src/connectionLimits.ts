@@ -35,7 +35,8 @@ function durationMs(env: Env, name: string, fallback: string, problems: string[]
 
 /**
  * Reads the HTTP_* limits. Behind a proxy every connection comes from the proxy's address, so the
- * per-address cap is off unless set; exposed directly, one address may hold 64 connections.
+ * per-address cap is off unless set; exposed directly, one address may hold 256 connections
+ * (Zapier and Make call from a few shared egress addresses).
  */
 export function loadConnectionLimits(env: Env, trustProxy: boolean, problems: string[]): ConnectionLimits {
   const limits: ConnectionLimits = {
@@ -47,7 +48,7 @@ export function loadConnectionLimits(env: Env, trustProxy: boolean, problems: st
     maxConnectionsPerAddress: readInteger(
       env,
       'HTTP_MAX_CONNECTIONS_PER_ADDRESS',
-      trustProxy ? 0 : 64,
+      trustProxy ? 0 : 256,
       0,
       1_000_000,
       problems,
