@@ -31,6 +31,13 @@ export function textProblem(value: string, kind: TextKind): string | undefined {
 const MAX_DEPTH = 64;
 
 /**
+ * Fields of free text that are names or identifiers by the contract's camelCase convention (id,
+ * campaignId, companyName, triggerName, …): held to the identifier rule, so a name carries no line
+ * break or tab either.
+ */
+const IDENTIFIER_FIELD = /^(id|[a-z][A-Za-z0-9]*(Id|Name)|provider)$/;
+
+/**
  * The first problem among the strings (keys and values) of a parsed body or query, named by its
  * dotted path as validation names fields. Undefined when every string may be used.
  */
@@ -55,7 +62,8 @@ function walk(value: unknown, kind: TextKind, field: string, depth: number): Fie
     const child = field ? `${field}.${shown}` : shown;
     const keyMessage = Array.isArray(value) ? undefined : textProblem(key, 'identifier');
     if (keyMessage) return { field: child, message: `is a field name that ${keyMessage}` };
-    const problem = walk(item, kind, child, depth + 1);
+    const itemKind = !Array.isArray(value) && IDENTIFIER_FIELD.test(key) ? 'identifier' : kind;
+    const problem = walk(item, itemKind, child, depth + 1);
     if (problem) return problem;
   }
   return undefined;

@@ -33,7 +33,8 @@ function counters(storage: Storage, { points, windowSeconds }: ApiRateLimitConfi
     storeType: 'client',
     tableName: RATE_LIMIT_TABLE,
     tableCreated: true,
-    clearExpiredByTimeout: false,
+    // Every 5 minutes, rows of credentials idle for an hour go (a timer that never holds the process).
+    clearExpiredByTimeout: true,
     insuranceLimiter: new RateLimiterMemory(base),
   });
 }

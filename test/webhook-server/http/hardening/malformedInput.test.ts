@@ -2,7 +2,14 @@ import { gzipSync } from 'node:zlib';
 import { captureLogs, type CapturedLogs } from '../../../support/capturedLogs';
 import { testEngines } from '../../../support/engines';
 import { registerClient, type TestClient } from '../../../support/oauth';
-import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../../support/server';
+import {
+  api,
+  createTenant,
+  startTestServer,
+  TEST_SERVICE_TOKEN,
+  type Tenant,
+  type TestServer,
+} from '../../../support/server';
 import { STRIPE_ENV } from '../../../support/stripe';
 
 const form = (fields: Record<string, string>) => ({
@@ -64,6 +71,37 @@ describe.each(testEngines())('malformed input on %s', (engine) => {
     expect(surrogate.body.details).toStrictEqual([
       { field: 'adminName', message: 'must be well-formed Unicode (no lone surrogates)' },
     ]);
+  });
+
+  test('when a name or id holds a line break or tab, then 400 names it, while free text may hold them', async () => {
+    const name = await api(server, 'PATCH', '/v1/api/account', {
+      apiKey: tenant.apiKey,
+      body: { companyName: 'Acme\nInc' },
+    });
+    expect(name.status).toBe(400);
+    expect(name.body.details).toStrictEqual([
+      { field: 'companyName', message: 'must not contain control characters' },
+    ]);
+    const call = await api(server, 'POST', '/v1/api/calls', {
+      apiKey: tenant.apiKey,
+      body: { campaignId: `${tenant.campaign.id}\t`, phoneNumber: '+14155550123' },
+    });
+    expect(call.body.details).toStrictEqual([
+      { field: 'campaignId', message: 'must not contain control characters' },
+    ]);
+    const report = await api(server, 'POST', '/v1/internal/call-events', {
+      token: TEST_SERVICE_TOKEN,
+      body: {
+        type: 'call_completed',
+        callId: 'call-with-lines',
+        campaignId: tenant.campaign.id,
+        phoneNumber: '+14155550123',
+        durationSeconds: 30,
+        summary: 'Line one.\nLine two.\tTabbed.',
+        occurredAt: '2026-11-20T14:06:15.000Z',
+      },
+    });
+    expect(report.status).toBe(201);
   });
 
   test('when a path id or a query parameter holds NUL, then 400 names it', async () => {
