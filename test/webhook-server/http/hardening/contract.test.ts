@@ -86,7 +86,7 @@ describe('OAuth failures on our side', () => {
   let server: TestServer;
   afterAll(() => server.stop());
 
-  test('when /oauth/revoke fails inside, then 500 in the OAuth error shape, documented', async () => {
+  test('when /oauth/revoke or /oauth/userinfo fails inside, then 500 in the OAuth error shape, documented', async () => {
     server = await startTestServer('sqlite');
     const client = await registerClient(server);
     await sql`DROP TABLE oauth_tokens`.execute(server.context.storage.db);

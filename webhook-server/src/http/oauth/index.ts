@@ -5,6 +5,7 @@ import { authorizeRoutes } from './authorizeRoutes';
 import { discoveryRoutes } from './discovery';
 import { userInfoRoutes } from './bearer';
 import { FormTokens } from './formToken';
+import { oauthErrorHandler } from './oauthErrors';
 import { createOAuthServer } from './server';
 import { SignInLimiter } from './signInLimiter';
 import { tokenRoutes } from './tokenRoutes';
@@ -29,5 +30,7 @@ export function oauthRoutes({ config, storage, clock }: AppContext): Router {
   );
   router.use(tokenRoutes(server, db, clock));
   router.use(userInfoRoutes(db, clock));
+  // Last: whatever these JSON endpoints did not answer themselves is answered in RFC 6749's shape.
+  router.use(['/oauth/token', '/oauth/revoke', '/oauth/userinfo'], oauthErrorHandler);
   return router;
 }

@@ -26,7 +26,7 @@ export function isBodyParserError(err: unknown): boolean {
 }
 
 /**
- * The last error handler of /oauth/token and /oauth/revoke: a body the client broke is its
+ * The last error handler of /oauth/token, /oauth/revoke and /oauth/userinfo: a body the client broke is its
  * invalid_request, a 400 as RFC 6749 §5.2 answers every request error; anything else is our
  * server_error, logged, and answered in RFC 6749's shape like every other answer of these routes.
  */

@@ -158,6 +158,7 @@ export const oauthPaths: PathItems = {
       responses: {
         200: { description: 'User info', ...jsonContent(ref('OAuthUserInfo.json')) },
         401: oauthError('invalid_request (no token) or invalid_token'),
+        500: oauthError('server_error: logged; retry shortly'),
       },
     },
   },

@@ -13,7 +13,7 @@ import { ACCESS_TOKEN_LIFETIME_SECONDS } from '../../domain/oauth/scopes';
 import { RotatedWithinReuseInterval, successorWithinInterval } from '../../domain/oauth/refreshReuse';
 import { revokeTokenOfClient } from '../../domain/oauth/tokens';
 import { clientCredentials, stringParams } from './clientCredentials';
-import { SERVER_ERROR_DESCRIPTION, oauthErrorHandler, sendOAuthError } from './oauthErrors';
+import { SERVER_ERROR_DESCRIPTION, sendOAuthError } from './oauthErrors';
 
 const BODY_LIMIT = '16kb';
 const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token'];
@@ -163,6 +163,5 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
     res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).end();
   });
 
-  router.use(['/oauth/token', '/oauth/revoke'], oauthErrorHandler);
   return router;
 }
