@@ -36,8 +36,23 @@ const tableLists = new WeakMap<Storage, Promise<string[]>>();
 export async function snapshotTables(storage: Storage): Promise<Snapshot> {
   let tables = tableLists.get(storage);
   if (!tables) tableLists.set(storage, (tables = tablesOf(storage)));
+  const names = await tables;
+  if (storage.engine === 'postgres') {
+    // One round trip for the whole database: each table's rows as a JSON array of row objects.
+    const columns = names.map(
+      (name) => sql`(SELECT coalesce(json_agg(r)::text, '[]') FROM ${sql.table(name)} r) AS ${sql.ref(name)}`,
+    );
+    const { rows } = await sql<Record<string, string>>`SELECT ${sql.join(columns)}`.execute(storage.db);
+    const row = rows[0] ?? {};
+    return Object.fromEntries(
+      names.map((name) => [
+        name,
+        (JSON.parse(row[name] ?? '[]') as unknown[]).map((r) => JSON.stringify(r)).sort(),
+      ]),
+    );
+  }
   const entries = await Promise.all(
-    (await tables).map(async (name) => {
+    names.map(async (name) => {
       const rows = await storage.db
         .selectFrom(name as never)
         .selectAll()
