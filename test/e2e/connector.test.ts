@@ -136,18 +136,26 @@ describe('connecting a Zapier account', () => {
     expect(label).toBe(`${tenant.account.companyName} (${tenant.account.adminEmail})`);
   });
 
-  test('when the connection is refreshed, then new tokens work and the old refresh token is refused', async () => {
+  test('when the connection is refreshed, then new tokens work and the old refresh token is refused after the reuse interval', async () => {
     const refreshed: AuthData = { ...(await appTester(refreshAccessToken, { authData })) };
     expect(refreshed.access_token).not.toBe(authData.access_token);
     expect(refreshed.refresh_token).not.toBe(authData.refresh_token);
     await expect(appTester(authentication.test, { authData: refreshed })).resolves.toMatchObject({
       sub: tenant.account.id,
     });
+    // Another Zapier worker refreshing at the same moment gets the same tokens.
+    const concurrent: AuthData = { ...(await appTester(refreshAccessToken, { authData })) };
+    expect(concurrent).toMatchObject({
+      access_token: refreshed.access_token,
+      refresh_token: refreshed.refresh_token,
+    });
 
+    // 30 s later the old token is reuse: refused, and the connection must be made again.
+    server.clock.advance(31_000);
     const error = await caught(appTester(refreshAccessToken, { authData }));
     expect(error.name).toBe('ExpiredAuthError');
     expect(error.message).toMatch(/Reconnect your Atlas account/);
-    authData = refreshed;
+    authData = await connect(tenant);
   });
 
   test('when the access token is not valid, then a request asks Zapier to refresh', async () => {

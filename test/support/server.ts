@@ -4,7 +4,7 @@ import { createAccount } from '../../webhook-server/src/domain/accounts';
 import { issueApiKey } from '../../webhook-server/src/domain/apiKeys';
 import { createCampaign } from '../../webhook-server/src/domain/campaigns';
 import type { Account, Campaign, PlanId } from '../../schemas/generated/types';
-import { startServer, type RunningServer } from '../../webhook-server/src/server';
+import { startServer, type RunningServer, type StartOptions } from '../../webhook-server/src/server';
 import { TestClock } from './clock';
 import { freshStorage, type TestStorage } from './engines';
 
@@ -20,6 +20,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   engine: Engine = 'sqlite',
   env: Record<string, string> = {},
+  options: Pick<StartOptions, 'logger'> = {},
 ): Promise<TestServer> {
   const db = await freshStorage(engine);
   const clock = new TestClock();
@@ -32,7 +33,12 @@ export async function startTestServer(
     ATLAS_SEED_DEMO: 'false',
     ...env,
   });
-  const running = await startServer(config, { clock, storage: db.storage, shutdownGraceMs: 1000 });
+  const running = await startServer(config, {
+    clock,
+    storage: db.storage,
+    shutdownGraceMs: 1000,
+    ...options,
+  });
   return {
     ...running,
     clock,

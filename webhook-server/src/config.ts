@@ -3,6 +3,8 @@ import { loadDeliveryConfig, type DeliveryConfig } from './delivery/config';
 import { loadEventStreamConfig, type EventStreamConfig } from './http/eventStream/config';
 import { loadCallingConfig, type CallingConfig } from './calling/config';
 import { loadGhlConfig, type GhlConfig } from './ghl/config';
+import { loadConnectionLimits, type ConnectionLimits } from './connectionLimits';
+import { loadApiRateLimit, type ApiRateLimitConfig } from './rateLimitConfig';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -22,6 +24,8 @@ export interface Config {
   calling: CallingConfig;
   /** The GHL marketplace app; undefined (its routes answer 404) when not configured. */
   ghl: GhlConfig | undefined;
+  connections: ConnectionLimits;
+  apiRateLimit: ApiRateLimitConfig;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -97,6 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
   const trustProxy = readBoolean(env, 'TRUST_PROXY', false, problems);
   const delivery = loadDeliveryConfig(env, problems);
   const eventStream = loadEventStreamConfig(env, problems);
+  const connections = loadConnectionLimits(env, trustProxy, problems);
+  const apiRateLimit = loadApiRateLimit(env, problems);
 
   const billing = billingConfig(env, production, problems);
   const calling = loadCallingConfig(env, production, problems);
@@ -119,6 +125,8 @@ export function loadConfig(env: Env = process.env): Config {
     eventStream,
     calling,
     ghl,
+    connections,
+    apiRateLimit,
   };
 }
 

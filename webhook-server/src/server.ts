@@ -5,6 +5,7 @@ import { createBillingGateway } from './billing/createGateway';
 import { createCallingPlatform, platformEndpoint } from './calling/createCallingPlatform';
 import { Registry } from 'prom-client';
 import type { Config } from './config';
+import { createLimitedServer } from './connectionLimits';
 import { startCheckpointer } from './db/checkpointer';
 import { openStorage, type Storage } from './db/storage';
 import { migrate } from './db/migrate';
@@ -70,13 +71,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   const app = buildApp(context);
 
-  const server: Server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host ?? '::', (err?: Error) => (err ? reject(err) : resolve(s)));
+  const server: Server = createLimitedServer(app, config.connections);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host ?? '::', () => {
+      server.off('error', reject);
+      resolve();
+    });
   }).catch(async (err: unknown) => {
     await closeStorage();
     throw err;
   });
-  server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
 

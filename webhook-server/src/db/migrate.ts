@@ -10,6 +10,7 @@ import * as m007 from './migrations/007_delivery_worker_lock';
 import * as m008 from './migrations/008_call_lifecycle';
 import * as m009 from './migrations/009_account_page';
 import * as m010 from './migrations/010_ghl';
+import * as m011 from './migrations/011_hardening';
 import * as m012 from './migrations/012_test_events';
 
 /**
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '008_call_lifecycle': m008,
   '009_account_page': m009,
   '010_ghl': m010,
+  '011_hardening': m011,
   '012_test_events': m012,
 };
 

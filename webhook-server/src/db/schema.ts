@@ -146,6 +146,8 @@ export interface OAuthTokensTable {
   /** Refresh tokens only: when it was exchanged for a new one. Presenting it again revokes the grant. */
   rotated_at: string | null;
   revoked_at: string | null;
+  /** Refresh tokens only, once rotated: the successor pair, sealed with a key from this token (011). */
+  successor_sealed?: string | null;
 }
 
 export interface BillingAccountsTable {

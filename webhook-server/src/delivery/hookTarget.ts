@@ -4,13 +4,49 @@ import ipaddr from 'ipaddr.js';
 
 /**
  * Server-side request forgery guard. Only globally routable unicast addresses are public: ipaddr.js
- * classifies private, loopback, link-local (cloud metadata 169.254.169.254), CGNAT, unique-local
- * (fd00:ec2::254), multicast, reserved and tunnelling ranges (6to4, Teredo, NAT64) as something else.
+ * classifies private, loopback, link-local (cloud metadata 169.254.169.254), CGNAT, documentation,
+ * multicast and reserved IPv4 ranges as something else. IPv6 is judged in two steps: an address
+ * that carries an IPv4 address (mapped, IPv4-compatible ::/96, NAT64, SIIT, 6to4, Teredo) is
+ * refused when that IPv4 address is not public, and only then may it pass; every other IPv6
+ * address must be global unicast (2000::/3) outside the special ranges (documentation, ORCHID,
+ * benchmarking, IETF protocol assignments).
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  // process() turns ::ffff:10.0.0.1 into 10.0.0.1, so mapped addresses are judged as IPv4.
-  return ipaddr.process(address).range() === 'unicast';
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const bytes = parsed.toByteArray();
+  const carried = embeddedIPv4(bytes);
+  if (carried) {
+    if (!carried.addresses.every((v4) => new ipaddr.IPv4(v4).range() === 'unicast')) return false;
+    // A dual-stack socket reports IPv4 peers as mapped, and DNS64 answers in 64:ff9b::/96: both
+    // reach the IPv4 address they carry. The tunnelling forms are deprecated or need a relay.
+    return carried.form === 'mapped' || carried.form === 'nat64';
+  }
+  // 2000::/3 is the global unicast space; ipaddr.js names its special ranges (all but 'unicast').
+  return (bytes[0]! & 0xe0) === 0x20 && parsed.range() === 'unicast';
+}
+
+type CarryingForm = 'mapped' | 'compatible' | 'nat64' | 'nat64-local' | 'siit' | '6to4' | 'teredo';
+
+const startsWith = (bytes: number[], prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+const zeros = (count: number) => new Array<number>(count).fill(0);
+
+/** The IPv4 addresses an IPv6 address carries, by the form that carries them (RFC 4291, 6052, 6145, 3056, 4380). */
+function embeddedIPv4(bytes: number[]): { form: CarryingForm; addresses: number[][] } | undefined {
+  const last = bytes.slice(12, 16);
+  if (startsWith(bytes, [...zeros(10), 0xff, 0xff])) return { form: 'mapped', addresses: [last] };
+  // :: and ::1 are the unspecified and loopback addresses, not IPv4-compatible ones.
+  if (startsWith(bytes, zeros(12)))
+    return startsWith(bytes, zeros(15)) ? undefined : { form: 'compatible', addresses: [last] };
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, ...zeros(8)])) return { form: 'nat64', addresses: [last] };
+  if (startsWith(bytes, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01]))
+    return { form: 'nat64-local', addresses: [last] };
+  if (startsWith(bytes, [...zeros(8), 0xff, 0xff, 0, 0])) return { form: 'siit', addresses: [last] };
+  if (startsWith(bytes, [0x20, 0x02])) return { form: '6to4', addresses: [bytes.slice(2, 6)] };
+  if (startsWith(bytes, [0x20, 0x01, 0x00, 0x00]))
+    return { form: 'teredo', addresses: [bytes.slice(4, 8), last.map((b) => b ^ 0xff)] };
+  return undefined;
 }
 
 export class ForbiddenTargetError extends Error {

@@ -3,6 +3,7 @@ import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { accountPageRoutes } from './account';
+import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
@@ -24,6 +25,7 @@ import { testEventRoutes } from './routes/testEvents';
 import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
 import { loggableUrl } from '../logger';
+import { refuseMalformedText } from './requestHygiene';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -61,10 +63,14 @@ export function buildApp(ctx: AppContext): Express {
   app.use(stripeWebhookRoutes(ctx));
   // Before the JSON parser: GHL signs its webhooks' raw bytes, and its pages post forms.
   app.use(ghlRoutes(ctx, signInForms));
+  // Before the JSON parser: platform reports (a call's transcript) are larger than API bodies.
+  app.use('/v1/internal', internalRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(refuseMalformedText);
 
   const api = Router();
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
+  api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
   api.use(accountRoutes(ctx));
   api.use(campaignRoutes(ctx));
   api.use(billingRoutes(ctx));
@@ -75,7 +81,6 @@ export function buildApp(ctx: AppContext): Express {
   api.use(eventStreamRoutes(ctx));
   if (ctx.config.env !== 'production') api.use(testHelperRoutes(ctx));
   app.use('/v1/api', api);
-  app.use('/v1/internal', internalRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -2,7 +2,15 @@ import { schemaFiles } from '../../../schemas/generated/registry';
 import { accountPagePaths } from './account/accountPageOpenapi';
 import { ghlPaths } from './ghl/ghlOpenapi';
 import { oauthPaths } from './oauth/openapi';
-import { componentName, jsonContent, ref, type Json, type PathItems, type SchemaFile } from './openapiParts';
+import {
+  componentName,
+  errorResponses,
+  jsonContent,
+  ref,
+  type Json,
+  type PathItems,
+  type SchemaFile,
+} from './openapiParts';
 import { accountPaths } from './routes/accountOpenapi';
 import { billingPaths } from './routes/billingOpenapi';
 import { callsPaths } from './routes/callsOpenapi';
@@ -66,6 +74,28 @@ function operationId(method: string, path: string): string {
   return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
+/**
+ * The client errors every operation of a kind can answer, whether or not its module lists them:
+ * a JSON body that is too large (413) or undecodable (415); on /v1, a path or query the request
+ * checks refuse (400); on /v1/api, the per-credential rate limit (429). OAuth operations answer
+ * the body errors as their own 400.
+ */
+function withSharedErrors(method: string, path: string, op: Json): Json {
+  const responses = { ...(op.responses as Json) };
+  if (JSON.stringify(responses).includes('OAuthError')) return op;
+  const content = (op.requestBody as { content?: Json } | undefined)?.content;
+  // The API's JSON parser reads the body of every /v1 write, documented or not.
+  const readsJson = !!content?.['application/json'] || (path.startsWith('/v1/') && method !== 'get');
+  const codes = [
+    ...(path.startsWith('/v1/') ? [400] : []),
+    ...(path.startsWith('/v1/api/') ? [429] : []),
+    ...(readsJson ? [400, 413, 415] : []),
+  ];
+  for (const [code, response] of Object.entries(errorResponses(...codes)))
+    if (!responses[code]) responses[code] = response;
+  return codes.length ? { ...op, responses } : op;
+}
+
 function withOperationIds(all: PathItems): PathItems {
   return Object.fromEntries(
     Object.entries(all).map(([path, operations]) => [
@@ -73,7 +103,7 @@ function withOperationIds(all: PathItems): PathItems {
       Object.fromEntries(
         Object.entries(operations).map(([method, op]) => [
           method,
-          { operationId: operationId(method, path), ...op },
+          { operationId: operationId(method, path), ...withSharedErrors(method, path, op) },
         ]),
       ),
     ]),

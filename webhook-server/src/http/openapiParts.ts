@@ -38,8 +38,10 @@ const ERROR_TEXT: Record<number, string> = {
   402: 'No call time left',
   404: 'Not found in this account',
   409: 'Conflicts with existing data',
+  413: 'The request body is larger than this route accepts',
+  415: 'The Content-Encoding or charset is not supported',
   422: 'Well-formed but not acceptable',
-  429: 'Too many requests or open streams: retry later',
+  429: 'Too many requests or open streams: wait Retry-After seconds',
   502: 'An upstream service (GHL) failed; retry',
   503: 'Not available',
 };

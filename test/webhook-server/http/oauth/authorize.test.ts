@@ -132,7 +132,7 @@ describe.each(testEngines())('OAuth authorize page on %s', (engine) => {
       { ...session, cookie: 'atlas_oauth_form=' + 'A'.repeat(43) },
       { ...session, fields: { ...session.fields, csrf: `${Date.now()}.forged` } },
       { ...session, fields: { ...session.fields, redirect_uri: 'https://alt.example.com/cb' } },
-      { ...session, fields: { ...session.fields, scope: 'openid' } },
+      { ...session, fields: { ...session.fields, scope: 'email' } },
     ];
     for (const form of forms) {
       const res = await allow(form);

@@ -7,11 +7,11 @@ describe('OAuth endpoints in the OpenAPI document', () => {
   });
   afterAll(() => server.stop());
 
-  test('when /openapi.json is read, then it lists the four OAuth endpoints and each schema they name exists', async () => {
+  test('when /openapi.json is read, then it lists the OAuth endpoints (the sign-in form too) and each schema they name exists', async () => {
     const { body } = await api(server, 'GET', '/openapi.json');
     const oauthPaths = ['/oauth/authorize', '/oauth/token', '/oauth/revoke', '/oauth/userinfo'];
     expect(oauthPaths.map((path) => Object.keys(body.paths[path] ?? {}))).toStrictEqual([
-      ['get'],
+      ['get', 'post'],
       ['post'],
       ['post'],
       ['get'],

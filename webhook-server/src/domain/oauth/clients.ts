@@ -42,6 +42,9 @@ export function redirectUriProblem(uri: string): string | undefined {
     return `"${uri}" is not an absolute URL`;
   }
   if (url.hash || uri.includes('#')) return `"${uri}" must not contain a fragment (#…)`;
+  // https://user:pw@host/cb would send the user's browser with credentials in the URL (and shows
+  // the host part ambiguously); no client needs it.
+  if (url.username || url.password) return `"${uri}" must not contain a user name or password`;
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
   return `"${uri}" must use https (plain http is allowed only for localhost or 127.0.0.1)`;

@@ -19,7 +19,14 @@ const later = (clock: Clock, seconds: number) => new Date(clock.now().getTime() 
 export async function saveTokenPair(
   db: Db,
   clock: Clock,
-  input: { grantId: string; scope: string[]; accessToken: string; refreshToken: string },
+  input: {
+    grantId: string;
+    scope: string[];
+    accessToken: string;
+    refreshToken: string;
+    /** A refresh: the rotated token's id and the new pair sealed for it (refreshReuse.ts). */
+    rotatedFrom?: { tokenId: string; successorSealed: string };
+  },
 ): Promise<{ accessTokenExpiresAt: Date; refreshTokenExpiresAt: Date } | false> {
   const accessTokenExpiresAt = later(clock, ACCESS_TOKEN_LIFETIME_SECONDS);
   const refreshTokenExpiresAt = later(clock, REFRESH_TOKEN_LIFETIME_SECONDS);
@@ -52,6 +59,12 @@ export async function saveTokenPair(
         },
       ])
       .execute();
+    if (input.rotatedFrom)
+      await trx
+        .updateTable('oauth_tokens')
+        .set({ successor_sealed: input.rotatedFrom.successorSealed })
+        .where('id', '=', input.rotatedFrom.tokenId)
+        .execute();
     return { accessTokenExpiresAt, refreshTokenExpiresAt };
   });
 }
@@ -62,6 +75,8 @@ export interface StoredToken {
   scope: string[];
   expiresAt: Date;
   rotated: boolean;
+  rotatedAt: string | null;
+  successorSealed: string | null;
   revoked: boolean;
   grant: OAuthGrantRow;
 }
@@ -84,6 +99,8 @@ export async function findToken(db: Db, token: string): Promise<StoredToken | un
     scope: row.scope.split(' ').filter(Boolean),
     expiresAt: new Date(row.expires_at),
     rotated: row.rotated_at !== null,
+    rotatedAt: row.rotated_at,
+    successorSealed: row.successor_sealed ?? null,
     revoked: row.revoked_at !== null || grant.revoked_at !== null,
     grant,
   };

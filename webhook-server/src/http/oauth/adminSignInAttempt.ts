@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { AccountRow } from '../../db/schema';
 import type { Db } from '../../domain/db';
 import { verifyAdminCredentials } from '../../domain/oauth/adminSignIn';
+import { textProblem } from '../../domain/untrustedText';
 import type { SignInLimiter } from './signInLimiter';
 
 const BAD_CREDENTIALS = 'The email or password is not correct.';
@@ -25,6 +26,8 @@ export async function attemptAdminSignIn(
   const password = typeof form.password === 'string' ? form.password : '';
   if (!email || !password)
     return { ok: false, status: 400, email, alert: 'Enter your admin email and password.' };
+  if (textProblem(email, 'identifier'))
+    return { ok: false, status: 400, email: '', alert: 'The email must not contain control characters.' };
   const admission = await limiter.admit(email, req.ip ?? 'unknown');
   if (!admission.allowed) {
     res.set('Retry-After', String(admission.retryAfterSeconds));

@@ -1,6 +1,7 @@
 import type { Db } from '../../domain/db';
 import { findOAuthClient, type OAuthClient } from '../../domain/oauth/clients';
 import { grantableScopes } from '../../domain/oauth/scopes';
+import { textProblem } from '../../domain/untrustedText';
 
 /** A validated authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3). */
 export interface AuthorizationRequest {
@@ -61,6 +62,12 @@ export async function checkAuthorizationRequest(
     return {
       ok: false,
       fatal: 'The link that brought you here has no valid client_id. Start connecting again from the app.',
+    };
+  const clientIdProblem = textProblem(params.client_id, 'identifier');
+  if (clientIdProblem)
+    return {
+      ok: false,
+      fatal: `The link that brought you here has a client_id that ${clientIdProblem}. Start connecting again from the app.`,
     };
   const client = await findOAuthClient(db, params.client_id);
   if (!client)

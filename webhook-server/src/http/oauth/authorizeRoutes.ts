@@ -31,18 +31,34 @@ export interface AuthorizeDeps {
   formTokens: FormTokens;
   limiter: SignInLimiter;
   secureCookies: boolean;
+  /** The issuer identifier, sent as `iss` with every answer to the client (RFC 9207). */
+  issuer: string;
 }
 
 /** GET shows the sign-in and consent page; POST signs the admin in and answers the client. */
-export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies }: AuthorizeDeps): Router {
+export function authorizeRoutes({
+  server,
+  db,
+  formTokens,
+  limiter,
+  secureCookies,
+  issuer,
+}: AuthorizeDeps): Router {
   const router = Router();
 
   const cookie = { name: BROWSER_COOKIE, path: '/oauth/authorize', secure: secureCookies };
   const browserNonce = (req: Request) => browserNonceOf(req, cookie);
 
+  /** Every redirect back to the client carries `iss`, so a client talking to several servers can tell which one answered (mix-up attacks). */
+  const redirectToClient = (res: Response, location: string) => {
+    const url = new URL(location);
+    url.searchParams.set('iss', issuer);
+    res.redirect(302, url.toString());
+  };
+
   /** Answers a rejected request: an error page when the client cannot be trusted, else a redirect. */
   const rejected = (res: Response, check: Exclude<AuthorizationRequestCheck, { ok: true }>) =>
-    'fatal' in check ? sendErrorPage(res, 400, check.fatal) : res.redirect(302, check.redirect);
+    'fatal' in check ? sendErrorPage(res, 400, check.fatal) : redirectToClient(res, check.redirect);
 
   const showForm = (
     res: Response,
@@ -81,8 +97,8 @@ export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies
         return sendErrorPage(res, 403, STALE_FORM);
 
       if (form.decision === 'deny')
-        return res.redirect(
-          302,
+        return redirectToClient(
+          res,
           redirectWithParams(request.redirectUri, {
             error: 'access_denied',
             error_description: 'The account admin denied access.',
@@ -114,7 +130,7 @@ export function authorizeRoutes({ server, db, formTokens, limiter, secureCookies
       }
       const location: unknown = oauthResponse.get('location');
       if (typeof location !== 'string') throw new Error('authorize produced no redirect');
-      res.redirect(302, location);
+      redirectToClient(res, location);
     },
   );
 

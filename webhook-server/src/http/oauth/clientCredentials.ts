@@ -1,3 +1,4 @@
+import { textProblem } from '../../domain/untrustedText';
 import type { Request } from 'express';
 
 export type ClientCredentials =
@@ -13,7 +14,10 @@ function parseBasic(header: string): { id: string; secret: string } | undefined 
   if (colon < 0) return undefined;
   try {
     const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
-    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+    const id = decode(decoded.slice(0, colon));
+    // Refused like a client_id sent in the body, so the lookup never sees a control character.
+    if (textProblem(id, 'identifier')) return undefined;
+    return { id, secret: decode(decoded.slice(colon + 1)) };
   } catch {
     return undefined;
   }
@@ -65,6 +69,8 @@ export function stringParams(body: unknown): { params: Record<string, string> } 
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
     if (typeof value !== 'string') return { problem: `${name} must be sent once, as a string.` };
+    const problem = textProblem(value, 'identifier') ?? textProblem(name, 'identifier');
+    if (problem) return { problem: `${JSON.stringify(name).slice(1, -1)} ${problem}.` };
     params[name] = value;
   }
   return { params };

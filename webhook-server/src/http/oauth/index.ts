@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { AppContext } from '../context';
 import { authorizeRoutes } from './authorizeRoutes';
+import { discoveryRoutes } from './discovery';
 import { userInfoRoutes } from './bearer';
 import { FormTokens } from './formToken';
 import { createOAuthServer } from './authorizationServer';
+import { oauthErrorHandler } from './oauthErrors';
 import { SignInLimiter } from './signInLimiter';
 import { tokenRoutes } from './tokenRoutes';
 
@@ -29,6 +31,7 @@ export function oauthRoutes(
   const { db } = storage;
   const server = createOAuthServer(db, clock);
   const router = Router();
+  router.use(discoveryRoutes(config.publicBaseUrl));
   router.use(
     authorizeRoutes({
       server,
@@ -36,9 +39,12 @@ export function oauthRoutes(
       formTokens: forms.formTokens,
       limiter: forms.limiter,
       secureCookies: config.publicBaseUrl.startsWith('https://'),
+      issuer: config.publicBaseUrl,
     }),
   );
   router.use(tokenRoutes(server, db, clock));
   router.use(userInfoRoutes(db, clock));
+  // Last: whatever these JSON endpoints did not answer themselves is answered in RFC 6749's shape.
+  router.use(['/oauth/token', '/oauth/revoke', '/oauth/userinfo'], oauthErrorHandler);
   return router;
 }

@@ -21,6 +21,11 @@ import {
   resolveAccessToken,
   saveTokenPair,
 } from '../../domain/oauth/tokens';
+import {
+  RotatedWithinReuseInterval,
+  sealSuccessor,
+  withinReuseInterval,
+} from '../../domain/oauth/refreshReuse';
 import { randomToken } from '../../domain/secrets';
 
 export const AUTHORIZATION_CODE_PREFIX = 'atlac_';
@@ -30,6 +35,8 @@ const GRANTS = ['authorization_code', 'refresh_token'];
 export interface OAuthUser extends User {
   accountId: string;
   grantId?: string;
+  /** During a refresh: the refresh token being rotated, whose successor is sealed for it. */
+  rotatedFrom?: { tokenId: string; refreshToken: string };
 }
 
 function grantIdOf(user: User): string {
@@ -54,7 +61,8 @@ const onWallClock = (clock: Clock, expiresAt: Date) =>
 
 /**
  * Storage for @node-oauth/oauth2-server. Besides storing (always hashed), it enforces what the
- * library leaves to the model: a replayed code or a rotated refresh token revokes its whole grant.
+ * library leaves to the model: a replayed code, or a rotated refresh token presented after the reuse
+ * interval, revokes its whole grant.
  */
 export function oauthModel(db: Db, clock: Clock): AuthorizationCodeModel & RefreshTokenModel {
   return {
@@ -134,11 +142,20 @@ export function oauthModel(db: Db, clock: Clock): AuthorizationCodeModel & Refre
 
     async saveToken(token: Token, client: Client, user: User) {
       if (!token.refreshToken) throw new Error('Every token response carries a refresh token');
+      const scope = token.scope ?? [];
+      const { rotatedFrom } = user as OAuthUser;
+      const pair = { accessToken: token.accessToken, refreshToken: token.refreshToken, scope };
       const saved = await saveTokenPair(db, clock, {
         grantId: grantIdOf(user),
-        scope: token.scope ?? [],
-        accessToken: token.accessToken,
-        refreshToken: token.refreshToken,
+        ...pair,
+        ...(rotatedFrom
+          ? {
+              rotatedFrom: {
+                tokenId: rotatedFrom.tokenId,
+                successorSealed: sealSuccessor(rotatedFrom.refreshToken, rotatedFrom.tokenId, pair),
+              },
+            }
+          : {}),
       });
       if (!saved) throw new InvalidGrantError('Invalid grant: this authorization has been revoked');
       return { ...token, client, user };
@@ -148,6 +165,7 @@ export function oauthModel(db: Db, clock: Clock): AuthorizationCodeModel & Refre
       const stored = await findToken(db, refreshToken);
       if (!stored || stored.kind !== 'refresh' || stored.revoked) return false;
       if (stored.rotated) {
+        if (withinReuseInterval(clock, stored.rotatedAt)) throw new RotatedWithinReuseInterval();
         await revokeGrant(db, clock, stored.grant.id, 'refresh_token_reused');
         return false;
       }
@@ -157,7 +175,11 @@ export function oauthModel(db: Db, clock: Clock): AuthorizationCodeModel & Refre
         refreshTokenExpiresAt: onWallClock(clock, stored.expiresAt),
         scope: stored.scope,
         client: { id: stored.grant.client_id, grants: GRANTS },
-        user: { accountId: stored.grant.account_id, grantId: stored.grant.id },
+        user: {
+          accountId: stored.grant.account_id,
+          grantId: stored.grant.id,
+          rotatedFrom: { tokenId: stored.id, refreshToken },
+        },
         tokenId: stored.id,
       };
     },
@@ -166,6 +188,11 @@ export function oauthModel(db: Db, clock: Clock): AuthorizationCodeModel & Refre
       const tokenId: unknown = token.tokenId;
       if (typeof tokenId !== 'string') throw new Error('Refresh token carries no id');
       if (await markRotated(db, clock, tokenId)) return true;
+      // Lost a race with a concurrent refresh of the same token: inside the interval that one's
+      // successor is the answer; otherwise it is reuse.
+      const now = await findToken(db, token.refreshToken);
+      if (now && !now.revoked && withinReuseInterval(clock, now.rotatedAt))
+        throw new RotatedWithinReuseInterval();
       await revokeGrant(db, clock, grantIdOf(token.user), 'refresh_token_reused');
       return false;
     },

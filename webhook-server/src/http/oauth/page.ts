@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 
 const SCOPE_TEXT: Record<string, string> = {
-  openid: 'Confirm who you are',
   profile: 'See your name and company name',
   email: 'See your admin email address',
   offline_access: 'Stay connected when you are not signed in',

@@ -5,14 +5,15 @@ import OAuth2Server, {
   Response as OAuthResponse,
   ServerError,
 } from '@node-oauth/oauth2-server';
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../../domain/clock';
 import type { Db } from '../../domain/db';
 import { authenticateOAuthClient } from '../../domain/oauth/clients';
 import { ACCESS_TOKEN_LIFETIME_SECONDS } from '../../domain/oauth/scopes';
+import { RotatedWithinReuseInterval, successorWithinInterval } from '../../domain/oauth/refreshReuse';
 import { revokeTokenOfClient } from '../../domain/oauth/tokens';
 import { clientCredentials, stringParams } from './clientCredentials';
-import { SERVER_ERROR_DESCRIPTION, isBodyParserError, sendOAuthError } from './oauthErrors';
+import { SERVER_ERROR_DESCRIPTION, sendOAuthError } from './oauthErrors';
 
 const BODY_LIMIT = '16kb';
 const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token'];
@@ -50,6 +51,35 @@ function rfcError(err: OAuthError): { error: string; description: string } {
   if (err instanceof InvalidRequestError && err.message.endsWith('`redirect_uri` is invalid'))
     return { error: 'invalid_grant', description: 'redirect_uri does not match the authorization request.' };
   return { error: err.name, description: err.message };
+}
+
+/** Tokens as the token endpoint answers them: never cached, expires_in the lifetime we grant. */
+function sendTokens(res: Response, body: object): void {
+  res
+    .status(200)
+    .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+    .json({ ...body, expires_in: ACCESS_TOKEN_LIFETIME_SECONDS });
+}
+
+/**
+ * A refresh token rotated moments ago was presented again (a concurrent refresh from another
+ * worker): the same successor, or invalid_grant when it is gone. Nothing is revoked here.
+ */
+async function answerWithSuccessor(res: Response, db: Db, clock: Clock, clientId: string, token: string) {
+  const pair = await successorWithinInterval(db, clock, clientId, token);
+  if (!pair)
+    return sendOAuthError(
+      res,
+      400,
+      'invalid_grant',
+      'Invalid grant: this refresh token was just exchanged. Use the refresh token of that response.',
+    );
+  sendTokens(res, {
+    access_token: pair.accessToken,
+    token_type: 'Bearer',
+    refresh_token: pair.refreshToken,
+    scope: pair.scope.join(' '),
+  });
 }
 
 /**
@@ -91,6 +121,9 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
     try {
       await server.token(request, response);
     } catch (err) {
+      const cause: unknown = err instanceof ServerError ? (err as { inner?: unknown }).inner : err;
+      if (cause instanceof RotatedWithinReuseInterval)
+        return answerWithSuccessor(res, db, clock, credentials.clientId, params.refresh_token ?? '');
       if (!(err instanceof OAuthError) || err instanceof ServerError) {
         req.log.error(
           { err: err instanceof ServerError ? ((err as { inner?: unknown }).inner ?? err) : err },
@@ -105,10 +138,7 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
       return sendOAuthError(res, status, error, description, headers);
     }
     // expires_in is the lifetime we grant; the library derives it from the wall clock and rounds down.
-    res
-      .status(200)
-      .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
-      .json({ ...(response.body as object), expires_in: ACCESS_TOKEN_LIFETIME_SECONDS });
+    sendTokens(res, response.body as object);
   });
 
   router.post('/oauth/revoke', formBody, jsonBody, async (req, res) => {
@@ -133,15 +163,5 @@ export function tokenRoutes(server: OAuth2Server, db: Db, clock: Clock): Router 
     res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).end();
   });
 
-  const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
-    if (!isBodyParserError(err)) return next(err);
-    sendOAuthError(
-      res,
-      400,
-      'invalid_request',
-      'The request body could not be read: send a valid form or JSON object.',
-    );
-  };
-  router.use(bodyErrors);
   return router;
 }

@@ -68,11 +68,47 @@ export const billingPaths: PathItems = {
   '/webhooks/stripe': {
     post: {
       summary: 'Stripe webhooks (Stripe-Signature verified; each event id applied once)',
+      description:
+        'Only Stripe calls this. A signed event is applied once, or acknowledged with applied: false when its type is not used or it is too malformed to apply (logged). A bad signature, or a signature timestamp more than 5 minutes off either way, is a 400. Failures on our side are 5xx so that Stripe retries.',
       tags: ['Billing'],
       security: [],
+      parameters: [
+        {
+          name: 'Stripe-Signature',
+          in: 'header',
+          required: true,
+          schema: { type: 'string', maxLength: 4096 },
+          description: 't=<unix seconds>,v1=<HMAC-SHA256 of t.body with the endpoint secret>',
+        },
+      ],
+      requestBody: {
+        required: true,
+        description: 'A Stripe Event object, exactly the bytes Stripe signed (up to 1 MB)',
+        ...json({
+          type: 'object',
+          required: ['id', 'type', 'created', 'data'],
+          properties: {
+            id: { type: 'string' },
+            type: { type: 'string' },
+            created: { type: 'integer' },
+            data: { type: 'object', required: ['object'], properties: { object: { type: 'object' } } },
+          },
+        }),
+      },
       responses: {
-        200: { description: 'Received (applied, already applied, or a type not used)' },
-        ...errors(400, 503),
+        200: {
+          description: 'Received: applied, already applied, or acknowledged as not applicable',
+          ...json({
+            type: 'object',
+            required: ['received', 'applied', 'outcome'],
+            properties: {
+              received: { const: true },
+              applied: { type: 'boolean' },
+              outcome: { type: 'string' },
+            },
+          }),
+        },
+        ...errors(400, 413, 415, 503),
       },
     },
   },

@@ -5,6 +5,8 @@ export const internalPaths: PathItems = {
   '/v1/internal/call-events': {
     post: {
       summary: 'The calling platform reports call_started / call_completed (service token)',
+      description:
+        'The body may be up to 2 MB (a transcript of up to 500,000 characters); the API routes accept 256 kB.',
       tags: ['Platform'],
       security: [{ serviceToken: [] }],
       requestBody: { required: true, ...jsonContent(ref('CallEventReport.json')) },

@@ -1,0 +1,96 @@
+import { request } from 'node:http';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { UNSTORABLE_TEXT } from '../../../webhook-server/src/http/errors';
+import type { FuzzOperation, Json } from './operations';
+import type { FuzzRequest } from './requests';
+
+export interface FuzzResponse {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** Sends the request as given: node:http leaves a mis-encoded path alone, as an attacker's client would. */
+export function send(baseUrl: string, req: FuzzRequest): Promise<FuzzResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        hostname,
+        port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(req.body);
+  });
+}
+
+/**
+ * Checks answers against the document: the status must be one the operation documents (or a
+ * 5xx it documents, such as 503 when a feature is off), and an error's JSON body must match the
+ * schema documented for that status.
+ */
+export class ContractChecker {
+  private readonly ajv = new Ajv2020({ strict: false, allErrors: false });
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(document: Json) {
+    addFormats(this.ajv);
+    this.ajv.addSchema({ $id: 'openapi', components: document.components });
+  }
+
+  private validatorFor(key: string, schema: Json): ValidateFunction {
+    let validate = this.validators.get(key);
+    if (!validate) {
+      const rebased = JSON.parse(
+        JSON.stringify(schema).replace(/"#\/components\//g, '"openapi#/components/'),
+      );
+      validate = this.ajv.compile(rebased);
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+
+  /** What breaks the contract in this answer, or undefined. */
+  problem(op: FuzzOperation, res: FuzzResponse): string | undefined {
+    // Node's HTTP parser answers a request line and headers over 16 KB before any route runs.
+    if (res.status === 431) return undefined;
+    const documented = op.responses[String(res.status)];
+    if (res.status >= 500 && !documented) return `a ${res.status}: ${res.text.slice(0, 200)}`;
+    if (!documented) return `status ${res.status} is not documented (${res.text.slice(0, 200)})`;
+    if (res.status < 400) return undefined;
+    // The storage backstop answered: a route let a NUL through validation (SQLite would store it).
+    if (res.text.includes(UNSTORABLE_TEXT)) return `NUL reached the database: ${res.text.slice(0, 200)}`;
+    const schema = documented.content?.['application/json']?.schema;
+    if (!schema) return undefined;
+    if (!res.contentType.startsWith('application/json'))
+      return `the ${res.status} is ${res.contentType || 'untyped'}, not the documented JSON`;
+    let body: unknown;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      return `the ${res.status} body is not JSON: ${res.text.slice(0, 200)}`;
+    }
+    const validate = this.validatorFor(`${op.method} ${op.path} ${res.status}`, schema);
+    if (!validate(body))
+      return `the ${res.status} body does not match its documented schema (${this.ajv.errorsText(validate.errors)}): ${res.text.slice(0, 200)}`;
+    return undefined;
+  }
+}
