@@ -25,12 +25,18 @@ export function send(baseUrl: string, req: FuzzRequest): Promise<FuzzResponse> {
         agent: false,
       },
       (res) => {
+        const contentType = String(res.headers['content-type'] ?? '');
+        // An accepted event stream never ends: its status and headers are the answer to check.
+        if (contentType.startsWith('text/event-stream')) {
+          res.destroy();
+          return resolve({ status: res.statusCode ?? 0, contentType, text: '' });
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
+            contentType,
             text: Buffer.concat(chunks).toString('utf8'),
           }),
         );

@@ -77,7 +77,8 @@ function operationId(method: string, path: string): string {
 /**
  * The client errors every operation of a kind can answer, whether or not its module lists them:
  * a JSON body that is too large (413) or undecodable (415); on /v1, a path or query the request
- * checks refuse (400); on /v1/api, the per-credential rate limit (429). OAuth operations answer
+ * checks refuse (400), and anywhere a path parameter that does not decode (400); on /v1/api, the
+ * per-credential rate limit (429). OAuth operations answer
  * the body errors as their own 400.
  */
 function withSharedErrors(method: string, path: string, op: Json): Json {
@@ -87,7 +88,7 @@ function withSharedErrors(method: string, path: string, op: Json): Json {
   // The API's JSON parser reads the body of every /v1 write, documented or not.
   const readsJson = !!content?.['application/json'] || (path.startsWith('/v1/') && method !== 'get');
   const codes = [
-    ...(path.startsWith('/v1/') ? [400] : []),
+    ...(path.startsWith('/v1/') || path.includes('{') ? [400] : []),
     ...(path.startsWith('/v1/api/') ? [429] : []),
     ...(readsJson ? [400, 413, 415] : []),
   ];
