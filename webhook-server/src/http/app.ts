@@ -58,7 +58,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use(oauthRoutes(ctx, signInForms));
   app.use(billingReturnRoutes());
   // Before the JSON parser: the Account page reads forms and uploads, and answers with pages.
-  app.use(accountPageRoutes(ctx));
+  app.use(accountPageRoutes(ctx, signInForms));
   // Before the JSON parser: Stripe signs the raw bytes.
   app.use(stripeWebhookRoutes(ctx));
   // Before the JSON parser: GHL signs its webhooks' raw bytes, and its pages post forms.

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { AppError } from '../../domain/errors';
 import type { AppContext } from '../context';
-import { FormTokens } from '../oauth/formToken';
+import type { AdminSignInForms } from '../oauth';
 import { isBodyParserError } from '../oauth/oauthErrors';
-import { SignInLimiter } from '../oauth/signInLimiter';
 import { assetRoutes } from './assetRoutes';
 import { billingPageRoutes } from './billingRoutes';
 import type { AccountPageDeps } from './deps';
@@ -22,13 +20,12 @@ import { streamRoutes } from './streamRoutes';
  * The Account page at /account: server-rendered HTML whose every write is a normal form POST,
  * with a little script for the charts, the live tail and double-submit guards.
  */
-export function accountPageRoutes(ctx: AppContext): Router {
-  // Without a configured secret (development, tests) forms are signed with a key of this process.
-  const key = ctx.config.oauthFormSecret ? Buffer.from(ctx.config.oauthFormSecret, 'utf8') : randomBytes(32);
+export function accountPageRoutes(ctx: AppContext, forms: AdminSignInForms): Router {
   const deps: AccountPageDeps = {
     ...ctx,
-    formTokens: new FormTokens(key, ctx.clock),
-    limiter: new SignInLimiter(),
+    // The OAuth and GHL forms' key and sign-in budget: failures on any admin form count together.
+    formTokens: forms.formTokens,
+    limiter: forms.limiter,
     secureCookies: ctx.config.env !== 'development',
   };
   const { db } = ctx.storage;

@@ -1,8 +1,7 @@
-import { parse as parseCookies } from 'cookie';
 import { Router, type Request, type Response } from 'express';
 import { endSession, startSession } from '../../domain/accountSessions';
-import { verifyAdminCredentials } from '../../domain/oauth/adminSignIn';
-import { FormTokens } from '../oauth/formToken';
+import { attemptAdminSignIn } from '../oauth/adminSignInAttempt';
+import { browserNonceOf, ensureBrowserNonce } from '../oauth/browserNonce';
 import type { AccountPageDeps } from './deps';
 import { html } from './html';
 import { sendPage } from './layout';
@@ -26,10 +25,7 @@ export function signInRoutes(deps: AccountPageDeps): Router {
   const { db } = storage;
   const router = Router();
 
-  const browserNonce = (req: Request): string | undefined => {
-    const value = parseCookies(req.get('cookie') ?? '')[BROWSER_COOKIE];
-    return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
-  };
+  const cookie = { name: BROWSER_COOKIE, path: '/account', secure: secureCookies };
 
   const showForm = (
     req: Request,
@@ -37,11 +33,7 @@ export function signInRoutes(deps: AccountPageDeps): Router {
     status: number,
     extra: { email?: string; alert?: string } = {},
   ) => {
-    let nonce = browserNonce(req);
-    if (!nonce) {
-      nonce = FormTokens.newBrowserNonce();
-      res.cookie(BROWSER_COOKIE, nonce, { ...sessionCookieOptions(secureCookies), maxAge: 60 * 60 * 1000 });
-    }
+    const nonce = ensureBrowserNonce(req, res, cookie);
     sendPage(res, status, {
       title: 'Sign in',
       body: html`<section class="signin">
@@ -71,25 +63,11 @@ export function signInRoutes(deps: AccountPageDeps): Router {
   router.post(SIGN_IN_PATH, async (req, res) => {
     const form: Record<string, unknown> = req.body ?? {};
     const csrf = typeof form[CSRF_FIELD] === 'string' ? (form[CSRF_FIELD] as string) : '';
-    if (!formTokens.verify(csrf, browserNonce(req), FORM))
+    if (!formTokens.verify(csrf, browserNonceOf(req, cookie), FORM))
       return showForm(req, res, 403, { alert: 'This sign-in form has expired. Sign in again.' });
-    const email = typeof form.email === 'string' ? form.email.trim() : '';
-    const password = typeof form.password === 'string' ? form.password : '';
-    if (!email || !password)
-      return showForm(req, res, 400, { email, alert: 'Enter your admin email and password.' });
-
-    const admission = await limiter.admit(email, req.ip ?? 'unknown');
-    if (!admission.allowed) {
-      res.set('Retry-After', String(admission.retryAfterSeconds));
-      const minutes = Math.ceil(admission.retryAfterSeconds / 60);
-      return showForm(req, res, 429, {
-        email,
-        alert: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-      });
-    }
-    const account = await verifyAdminCredentials(db, email, password);
-    if (!account) return showForm(req, res, 401, { email, alert: 'The email or password is not correct.' });
-    await limiter.succeeded(email);
+    const signIn = await attemptAdminSignIn(db, limiter, req, res, form);
+    if (!signIn.ok) return showForm(req, res, signIn.status, { email: signIn.email, alert: signIn.alert });
+    const { account } = signIn;
 
     // Whatever session id the browser brought is ended: the signed-in session always gets a new one.
     const previous = sessionTokenOf(req);
