@@ -44,6 +44,10 @@ export function send(baseUrl: string, req: FuzzRequest): Promise<FuzzResponse> {
       },
     );
     outgoing.on('error', reject);
+    // An answer that never comes is a failure to report, not a hang of the whole suite.
+    outgoing.setTimeout(15_000, () =>
+      outgoing.destroy(new Error(`no complete answer within 15 s to ${req.method} ${req.url.slice(0, 200)}`)),
+    );
     outgoing.end(req.body);
   });
 }
