@@ -6,6 +6,8 @@
  */
 const pg = require('pg');
 
+const MIGRATION_LOCK_KEY = 7366426519; // MIGRATION_LOCK_KEY of webhook-server/src/db/migrate.ts
+
 module.exports = async () => {
   const url = process.env.TEST_DATABASE_URL;
   const run = process.env.ATLAS_TEST_RUN;
@@ -13,6 +15,9 @@ module.exports = async () => {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // The lock migrate() holds around Kysely's listing of every schema's tables (db/migrate.ts):
+    // another jest run on this database must not see these schemas vanish mid-listing.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const { rows } = await client.query('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [
       `t\\_${run}\\_%`,
     ]);

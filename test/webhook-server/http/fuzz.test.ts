@@ -94,5 +94,5 @@ describe.each(testEngines())('fuzzing every operation of /openapi.json on %s', (
       .filter((line) => !((line.res as Json | undefined)?.statusCode >= 500))
       .map((line) => `${line.msg} ${(line.req as Json | undefined)?.url}`);
     expect(clientErrorsLogged).toStrictEqual([]);
-  }, 180_000);
+  }, 300_000); // about 10 s per engine on a quiet 2-core machine; the margin is for a loaded one
 });
