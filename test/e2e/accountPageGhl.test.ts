@@ -55,6 +55,10 @@ describeWithBrowser(
       await expect(row.locator('td').nth(1).textContent()).resolves.toBe(LOCATION);
       await expect(row.locator('td').nth(3).textContent()).resolves.toMatch(/UTC$/);
       await page.screenshot({ path: path.join(ARTIFACTS, 'integrations-ghl.png'), fullPage: true });
+      // At 375 px the table scrolls inside its box; the page itself does not scroll sideways.
+      await page.setViewportSize({ width: 375, height: 800 });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBe(375);
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       await page.getByRole('button', { name: `Disconnect GHL location ${LOCATION_NAME}` }).click();
       await page.waitForURL(/done=ghl-disconnected/);
