@@ -24,6 +24,8 @@ export interface IntegrationsView {
   /** The key just created: the one time it is shown. */
   newApiKey?: string;
   hooks: Subscription[];
+  /** Hooks are shown a page at a time: the cursor of this page and of the next one, if any. */
+  hooksPage: { after?: string; next?: string };
   health: Map<string, HookHealth>;
   deliveries: Delivery[];
   olderCursor?: string;
@@ -163,6 +165,14 @@ function healthText(health: HookHealth | undefined): SafeHtml {
     <span class="muted">(${health.recentFailures} of ${health.recentAttempts} attempts, 24 h)</span>`;
 }
 
+function hooksPager(page: IntegrationsView['hooksPage']): SafeHtml {
+  if (!page.after && !page.next) return html``;
+  return html`<p class="row">
+    ${page.after ? html`<a class="button secondary" href="/account/integrations#hooks-title">First hooks</a>` : ''}
+    ${page.next ? html`<a class="button secondary" href="/account/integrations?hooks_after=${page.next}#hooks-title">More hooks</a>` : ''}
+  </p>`;
+}
+
 function hooksSection(view: IntegrationsView): SafeHtml {
   const rows = view.hooks.map(
     (hook) =>
@@ -219,6 +229,7 @@ function hooksSection(view: IntegrationsView): SafeHtml {
             No hooks. A zap, scenario or workflow subscribes one when it is turned on.
           </p>`
     }
+    ${hooksPager(view.hooksPage)}
   </section>`;
 }
 

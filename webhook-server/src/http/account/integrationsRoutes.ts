@@ -66,12 +66,19 @@ export function integrationsRoutes(deps: AccountPageDeps): Router {
     const before = query(req, 'before');
     if (before && !ID_PATTERN.test(before)) throw badRequest('That page of the delivery log does not exist.');
     const deliveries = await listDeliveries(db, accountId, filter, LOG_PAGE_SIZE, before);
+    const hooksAfter = query(req, 'hooks_after');
+    if (hooksAfter && !ID_PATTERN.test(hooksAfter)) throw badRequest('That page of hooks does not exist.');
+    const hooks = await listSubscriptions(db, accountId, HOOKS_SHOWN, hooksAfter);
     const view: IntegrationsView = {
       csrfToken,
       apps: await listConnectedApps(db, accountId),
       ghlLocations: await listLinkedLocations(db, accountId),
       apiKey: await activeApiKey(db, accountId),
-      hooks: await listSubscriptions(db, accountId, HOOKS_SHOWN),
+      hooks,
+      hooksPage: {
+        after: hooksAfter,
+        next: hooks.length === HOOKS_SHOWN ? hooks[hooks.length - 1]?.id : undefined,
+      },
       health: await hookHealth(db, clock, accountId),
       deliveries,
       olderCursor: deliveries.length === LOG_PAGE_SIZE ? deliveries[deliveries.length - 1]?.id : undefined,
