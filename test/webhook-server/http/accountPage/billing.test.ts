@@ -79,7 +79,10 @@ describe.each(testEngines())('Account Billing tab, sandbox (%s)', (engine) => {
     for (const blocks of ['0', '101', '1.5', 'many']) {
       const res = await pagePost(server, paidClient, '/account/billing/extra-minutes/review', { blocks });
       expect(res.status).toBe(400);
-      expect(res.text).toContain('Enter a whole number of blocks from 1 to 100.');
+      // Next to the field, which keeps what was typed.
+      expect(res.text).toContain(
+        `value="${blocks}" required inputmode="numeric" aria-invalid="true" aria-describedby="blocks-error" /><p class="field-error" id="blocks-error">Enter a whole number of blocks from 1 to 100.</p>`,
+      );
     }
     expect(await purchases(free.account.id)).toHaveLength(0);
     expect(await purchases(paid.account.id)).toHaveLength(0);

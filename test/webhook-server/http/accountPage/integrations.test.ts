@@ -1,3 +1,4 @@
+import { subscribe as subscribeHook } from '../../../../webhook-server/src/domain/hooks/subscriptions';
 import { validatorFor } from '../../../../webhook-server/src/http/validation';
 import { pageGet, pagePost, signIn, type PageClient } from '../../../support/accountPage';
 import { testEngines } from '../../../support/engines';
@@ -239,6 +240,41 @@ describe.each(testEngines())('Integrations tab (%s)', (engine) => {
     const page = await pageGet(server, session, sent.location!);
     expect(page.text).toContain('A test event is on its way to the hook');
     expect(page.text).toContain(`data-delivery="${deliveries.body.data[0].id}"`);
+  });
+
+  test('when the account has more hooks than a page shows, then More hooks pages through every one of them', async () => {
+    const owner = await createTenant(server);
+    const made: string[] = [];
+    for (let i = 0; i < 101; i++) {
+      const { subscription } = await subscribeHook(
+        server.context.storage.db,
+        server.clock,
+        owner.account.id,
+        {
+          hookUrl: `${HOOK_URL}/${i}`,
+          triggerName: 'call_completed',
+          provider: 'zapier',
+        },
+      );
+      made.push(subscription.id);
+    }
+    const ownerClient = await signIn(server, owner.account.adminEmail, owner.password);
+    const listed = (page: { text: string }) =>
+      [...page.text.matchAll(/action="\/account\/integrations\/hooks\/(sub_\w+)\/delete"/g)].map((m) => m[1]);
+    const first = await pageGet(server, ownerClient, '/account/integrations');
+    const next = /href="(\/account\/integrations\?hooks_after=sub_\w+)#hooks-title">More hooks/.exec(
+      first.text,
+    )?.[1];
+    expect(next).toBeDefined();
+    const second = await pageGet(server, ownerClient, next!);
+    expect(second.status).toBe(200);
+    expect(second.text).not.toContain('>More hooks<');
+    expect(second.text).toContain('>First hooks<');
+    expect([...listed(first), ...listed(second)].sort()).toStrictEqual([...made].sort());
+    expect(listed(first)).toHaveLength(100);
+    expect((await pageGet(server, ownerClient, '/account/integrations?hooks_after=nonsense')).status).toBe(
+      400,
+    );
   });
 
   test('when the admin deletes a hook, then it is unsubscribed', async () => {

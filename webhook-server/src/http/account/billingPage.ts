@@ -12,6 +12,8 @@ export interface BillingView {
   purchase?: ExtraMinutesPurchase;
   notice?: string;
   alert?: string;
+  /** A refused block count: what was typed, and why, shown at the field. */
+  refusedBlocks?: { value: string; problem: string };
 }
 
 const csrfField = (token: string) => html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`;
@@ -78,7 +80,7 @@ function purchaseResult(purchase: ExtraMinutesPurchase): SafeHtml {
   </p>`;
 }
 
-function extraMinutesSection(plan: Plan, csrfToken: string): SafeHtml {
+function extraMinutesSection(plan: Plan, csrfToken: string, refused: BillingView['refusedBlocks']): SafeHtml {
   const blockPrice = extraMinutesPriceCents(plan, 1);
   if (blockPrice === null)
     return html`<section aria-labelledby="extra-title">
@@ -104,10 +106,11 @@ function extraMinutesSection(plan: Plan, csrfToken: string): SafeHtml {
         min="1"
         max="100"
         step="1"
-        value="1"
+        value="${refused?.value ?? '1'}"
         required
         inputmode="numeric"
-      />
+        ${refused ? html` aria-invalid="true" aria-describedby="blocks-error"` : ''}
+      />${refused ? html`<p class="field-error" id="blocks-error">${refused.problem}</p>` : ''}
       <div class="row"><button type="submit">Review purchase</button></div>
     </form>
   </section>`;
@@ -143,7 +146,7 @@ export function billingBody(view: BillingView): SafeHtml {
       <h2 id="plans-title">Plans</h2>
       <div class="plans">${PLANS.map((p) => planCard(p, plan, csrfToken))}</div>
     </section>
-    ${extraMinutesSection(plan, csrfToken)}`;
+    ${extraMinutesSection(plan, csrfToken, view.refusedBlocks)}`;
 }
 
 /** The confirmation step: the server's price, and a key of this confirmation so a double click buys once. */

@@ -95,7 +95,13 @@ export function billingPageRoutes(deps: AccountPageDeps): Router {
         blocks: blocksOf(req.body?.blocks),
       }));
     } catch {
-      return show(res, 400, { alert: 'Enter a whole number of blocks from 1 to 100.' });
+      const typed: unknown = req.body?.blocks;
+      return show(res, 400, {
+        refusedBlocks: {
+          value: typeof typed === 'string' ? typed.slice(0, 12) : '',
+          problem: 'Enter a whole number of blocks from 1 to 100.',
+        },
+      });
     }
     const plan = getPlan(account.plan_id);
     const amountCents = extraMinutesPriceCents(plan, blocks);

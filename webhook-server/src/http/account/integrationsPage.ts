@@ -5,6 +5,7 @@ import type { DeliveryStats } from '../../domain/hooks/deliveryStats';
 import type { HookHealth } from '../../domain/hooks/hookHealth';
 import { TRIGGER_NAMES } from '../../domain/hooks/samples';
 import type { ConnectedApp } from '../../domain/oauth/connectedApps';
+import type { LinkedLocation } from '../../ghl/accountLocations';
 import { html, type SafeHtml } from './html';
 import { formatInstant } from './money';
 import { CSRF_FIELD } from './session';
@@ -18,10 +19,13 @@ export interface DeliveryLogFilter {
 export interface IntegrationsView {
   csrfToken: string;
   apps: ConnectedApp[];
+  ghlLocations: LinkedLocation[];
   apiKey?: { prefix: string; createdAt: string };
   /** The key just created: the one time it is shown. */
   newApiKey?: string;
   hooks: Subscription[];
+  /** Hooks are shown a page at a time: the cursor of this page and of the next one, if any. */
+  hooksPage: { after?: string; next?: string };
   health: Map<string, HookHealth>;
   deliveries: Delivery[];
   olderCursor?: string;
@@ -43,7 +47,12 @@ export function shortUrl(url: string): string {
   }
 }
 
-function appsSection(view: IntegrationsView): SafeHtml {
+const disconnectForm = (action: string, label: string, csrfToken: string) =>
+  html`<form method="post" action="${action}">
+    ${csrfField(csrfToken)}<button class="danger" type="submit" aria-label="${label}">Disconnect</button>
+  </form>`;
+
+function appsTable(view: IntegrationsView): SafeHtml {
   const rows = view.apps.map(
     (app) =>
       html`<tr>
@@ -51,40 +60,74 @@ function appsSection(view: IntegrationsView): SafeHtml {
         <td>${formatInstant(app.connectedAt)}</td>
         <td>${formatInstant(app.lastUsedAt)}</td>
         <td>
-          <form method="post" action="/account/integrations/apps/${app.clientId}/disconnect">
-            ${csrfField(view.csrfToken)}<button
-              class="danger"
-              type="submit"
-              aria-label="Disconnect ${app.name}"
-            >
-              Disconnect
-            </button>
-          </form>
+          ${disconnectForm(`/account/integrations/apps/${app.clientId}/disconnect`, `Disconnect ${app.name}`, view.csrfToken)}
         </td>
       </tr>`,
   );
+  return html`<div class="table">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">App</th>
+          <th scope="col">Connected</th>
+          <th scope="col">Last used</th>
+          <th scope="col"><span class="muted">Action</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+function ghlLocationsTable(view: IntegrationsView): SafeHtml {
+  const rows = view.ghlLocations.map(
+    (location) =>
+      html`<tr data-ghl-location="${location.locationId}">
+        <td>${location.name}</td>
+        <td><code>${location.locationId}</code></td>
+        <td>${formatInstant(location.linkedAt)}</td>
+        <td>${formatInstant(location.lastUsedAt)}</td>
+        <td>
+          ${disconnectForm(`/account/integrations/ghl-locations/${encodeURIComponent(location.locationId)}/disconnect`, `Disconnect GHL location ${location.name}`, view.csrfToken)}
+        </td>
+      </tr>`,
+  );
+  return html`<h3 id="ghl-locations-title">GoHighLevel locations</h3>
+    <div class="table">
+      <table aria-labelledby="ghl-locations-title">
+        <thead>
+          <tr>
+            <th scope="col">Location</th>
+            <th scope="col">Location id</th>
+            <th scope="col">Linked</th>
+            <th scope="col">Last used</th>
+            <th scope="col"><span class="muted">Action</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>
+    </div>
+    <p class="muted">
+      Last used: the latest event delivered to one of the location's workflows, call started by one, or
+      workflow trigger published or changed.
+    </p>`;
+}
+
+function appsSection(view: IntegrationsView): SafeHtml {
+  const empty = !view.apps.length && !view.ghlLocations.length;
   return html`<section aria-labelledby="apps-title">
     <h2 id="apps-title">Connected apps</h2>
     ${
-      view.apps.length
-        ? html`<div class="table">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">App</th>
-                  <th scope="col">Connected</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col"><span class="muted">Action</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
-        : html`<p class="muted">
+      empty
+        ? html`<p class="muted">
             No app is connected. Connect Atlas from Zapier, Make or GoHighLevel and it shows here.
           </p>`
+        : html`${view.apps.length ? appsTable(view) : ''}
+          ${view.ghlLocations.length ? ghlLocationsTable(view) : ''}`
     }
   </section>`;
 }
@@ -120,6 +163,14 @@ function healthText(health: HookHealth | undefined): SafeHtml {
       >${rate}% failed</span
     >
     <span class="muted">(${health.recentFailures} of ${health.recentAttempts} attempts, 24 h)</span>`;
+}
+
+function hooksPager(page: IntegrationsView['hooksPage']): SafeHtml {
+  if (!page.after && !page.next) return html``;
+  return html`<p class="row">
+    ${page.after ? html`<a class="button secondary" href="/account/integrations#hooks-title">First hooks</a>` : ''}
+    ${page.next ? html`<a class="button secondary" href="/account/integrations?hooks_after=${page.next}#hooks-title">More hooks</a>` : ''}
+  </p>`;
 }
 
 function hooksSection(view: IntegrationsView): SafeHtml {
@@ -178,6 +229,7 @@ function hooksSection(view: IntegrationsView): SafeHtml {
             No hooks. A zap, scenario or workflow subscribes one when it is turned on.
           </p>`
     }
+    ${hooksPager(view.hooksPage)}
   </section>`;
 }
 

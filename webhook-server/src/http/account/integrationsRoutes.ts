@@ -11,6 +11,7 @@ import { isTriggerName } from '../../domain/hooks/samples';
 import { listSubscriptions, unsubscribe } from '../../domain/hooks/subscriptions';
 import { sendTestEvent } from '../../domain/hooks/testEvents';
 import { disconnectApp, listConnectedApps } from '../../domain/oauth/connectedApps';
+import { disconnectLocation, listLinkedLocations } from '../../ghl/accountLocations';
 import type { AccountPageDeps } from './deps';
 import { integrationsBody, type DeliveryLogFilter, type IntegrationsView } from './integrationsPage';
 import { sendPage } from './layout';
@@ -23,6 +24,8 @@ const ID_PATTERN = /^[a-z]{2,4}_[0-9A-Za-z]{10,40}$/;
 
 const NOTICES: Record<string, string> = {
   disconnected: 'The app is disconnected: its tokens no longer work.',
+  'ghl-disconnected':
+    'The GHL location is disconnected: its tokens are deleted and its workflows no longer receive Atlas events. Install the Atlas app from GHL again to link it.',
   deleted: 'The hook is deleted; its pending deliveries are cancelled.',
   replayed: 'The delivery is queued again.',
   tested: 'A test event is on its way to the hook: it shows in the delivery log.',
@@ -63,11 +66,19 @@ export function integrationsRoutes(deps: AccountPageDeps): Router {
     const before = query(req, 'before');
     if (before && !ID_PATTERN.test(before)) throw badRequest('That page of the delivery log does not exist.');
     const deliveries = await listDeliveries(db, accountId, filter, LOG_PAGE_SIZE, before);
+    const hooksAfter = query(req, 'hooks_after');
+    if (hooksAfter && !ID_PATTERN.test(hooksAfter)) throw badRequest('That page of hooks does not exist.');
+    const hooks = await listSubscriptions(db, accountId, HOOKS_SHOWN, hooksAfter);
     const view: IntegrationsView = {
       csrfToken,
       apps: await listConnectedApps(db, accountId),
+      ghlLocations: await listLinkedLocations(db, accountId),
       apiKey: await activeApiKey(db, accountId),
-      hooks: await listSubscriptions(db, accountId, HOOKS_SHOWN),
+      hooks,
+      hooksPage: {
+        after: hooksAfter,
+        next: hooks.length === HOOKS_SHOWN ? hooks[hooks.length - 1]?.id : undefined,
+      },
       health: await hookHealth(db, clock, accountId),
       deliveries,
       olderCursor: deliveries.length === LOG_PAGE_SIZE ? deliveries[deliveries.length - 1]?.id : undefined,
@@ -110,6 +121,11 @@ export function integrationsRoutes(deps: AccountPageDeps): Router {
   router.post('/account/integrations/apps/:clientId/disconnect', requireCsrf, async (req, res) => {
     await disconnectApp(db, clock, pageSessionOf(res).accountId, req.params.clientId as string);
     done(res, 'disconnected');
+  });
+
+  router.post('/account/integrations/ghl-locations/:locationId/disconnect', requireCsrf, async (req, res) => {
+    await disconnectLocation(db, clock, pageSessionOf(res).accountId, req.params.locationId as string);
+    done(res, 'ghl-disconnected');
   });
 
   router.post('/account/integrations/api-key', requireCsrf, async (req, res) => {

@@ -36,6 +36,7 @@ progress{width:100%;max-width:600px;height:16px}
 .plan ul{padding-left:18px;margin:8px 0}
 .price{font-size:20px;font-weight:700}
 .table{overflow-x:auto}
+.table+h3{margin-top:20px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 th,td{text-align:left;padding:8px;border-bottom:1px solid #e6e9f0;vertical-align:top}
 th{color:#3b4660;font-weight:600}
