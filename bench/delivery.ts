@@ -16,6 +16,7 @@ import { createAccount } from '../webhook-server/src/domain/accounts';
 import { systemClock } from '../webhook-server/src/domain/clock';
 import { recordEvent } from '../webhook-server/src/domain/events';
 import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
+import { bullmqRate, graphileRate } from './peers';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
@@ -23,6 +24,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+// The peers (bench/peers.ts): BullMQ on this Redis, graphile-worker on BENCH_DATABASE_URL's PostgreSQL.
+const PEERS = process.env.BENCH_PEERS !== '0';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const SAMPLE_DATA = {
   account: { id: 'acc_bench', companyName: 'Bench Inc', adminEmail: 'bench@example.com', planId: 'pro' },
@@ -53,19 +57,22 @@ async function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `http://127.0.0.1:${port}/hook` };
 }
 
+/** An event envelope of the same shape and size as a delivery's. */
+function sampleEnvelope(): string {
+  return JSON.stringify({
+    id: 'evt_01KBRAWRAWRAWRAWRAWRAWRAWR',
+    triggerName: 'account_updated',
+    createdAt: new Date().toISOString(),
+    accountId: 'acc_01KBRAWRAWRAWRAWRAWRAWRAWR',
+    campaignId: null,
+    data: SAMPLE_DATA,
+  });
+}
+
 async function rawRate(url: string, total: number): Promise<number> {
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
   // The same envelope a delivery carries, so both sides send bodies of the same size.
-  const body = JSON.stringify([
-    {
-      id: 'evt_01KBRAWRAWRAWRAWRAWRAWRAWR',
-      triggerName: 'account_updated',
-      createdAt: new Date().toISOString(),
-      accountId: 'acc_01KBRAWRAWRAWRAWRAWRAWRAWR',
-      campaignId: null,
-      data: SAMPLE_DATA,
-    },
-  ]);
+  const body = `[${sampleEnvelope()}]`;
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -271,6 +278,46 @@ async function latencyAtRate(
   return { ...stats, offered: OFFERED_RATE };
 }
 
+interface PeerFigure {
+  deliveriesPerSecond: number;
+  /** Against the raw round run just before it, as the durable ratio is read. */
+  ratio: number;
+  cpuMicrosPerDelivery: CpuPerRequest;
+}
+
+/** One round of each peer, each paired with a raw round run just before it. */
+async function peerRates(receiver: ChildProcess, url: string): Promise<Record<string, PeerFigure | string>> {
+  const peers: Record<string, PeerFigure | string> = {};
+  const runs: Array<[string, (() => Promise<number>) | string]> = [
+    ['bullmqOnRedis', () => bullmqRate(REDIS_URL, url, THROUGHPUT_EVENTS, CONCURRENCY, sampleEnvelope())],
+    [
+      'graphileWorkerOnPostgres',
+      DATABASE_URL
+        ? () => graphileRate(DATABASE_URL, url, THROUGHPUT_EVENTS, CONCURRENCY, sampleEnvelope())
+        : 'skipped: needs BENCH_DATABASE_URL',
+    ],
+  ];
+  for (const [name, runPeer] of runs) {
+    if (typeof runPeer === 'string') {
+      peers[name] = runPeer;
+      continue;
+    }
+    try {
+      const raw = await rawRate(url, THROUGHPUT_EVENTS);
+      const cpu: CpuPerRequest[] = [];
+      const rate = await measureCpu(receiver, cpu, runPeer);
+      peers[name] = {
+        deliveriesPerSecond: Math.round(rate),
+        ratio: Math.round((rate / raw) * 100) / 100,
+        cpuMicrosPerDelivery: medianCpu(cpu),
+      };
+    } catch (err) {
+      peers[name] = `failed: ${(err as Error).message}`;
+    }
+  }
+  return peers;
+}
+
 /**
  * The machine's CPU ticks so far, all and stolen (by the hypervisor for other guests), from
  * /proc/stat; undefined where there is none.
@@ -313,6 +360,7 @@ async function main(): Promise<void> {
     // by other guests drifts within a run (here up to a fifth of it), and a pair run back to back
     // sees about the same machine. The headline ratio is the median of these.
     const pairedRatios = durables.map((rate, i) => rate / raws[i]!);
+    const peers = PEERS ? await peerRates(child, url) : undefined;
     const latency = await latencyAtRate(dir, child, url);
     const sorted = [...latency.latencies].sort((a, b) => a - b);
     const ticksAfter = cpuTicks();
@@ -338,6 +386,7 @@ async function main(): Promise<void> {
       // CPU time per request (µs, medians): this process (all its threads) and the receiver's.
       rawCpuMicrosPerPost: medianCpu(cpu.raw),
       durableCpuMicrosPerDelivery: medianCpu(cpu.durable),
+      ...(peers ? { peers } : {}),
       offeredEventsPerSecond: latency.offered,
       latencyEvents: sorted.length,
       latencyP50Ms: percentile(sorted, 50),
