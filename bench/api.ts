@@ -9,7 +9,8 @@ import express from 'express';
 import pino from 'pino';
 import { loadConfig } from '../webhook-server/src/config';
 import { openStorage } from '../webhook-server/src/db/storage';
-import { migrate } from '../webhook-server/src/db/migrate';
+import { sql } from 'kysely';
+import { migrate, withMigrationLock } from '../webhook-server/src/db/migrate';
 import { createAccount } from '../webhook-server/src/domain/accounts';
 import { issueApiKey } from '../webhook-server/src/domain/apiKeys';
 import { systemClock } from '../webhook-server/src/domain/clock';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     API_RATE_LIMIT: '10000000',
     LOG_LEVEL: 'silent',
   });
+  // The bench closes the storage it opened (the server leaves a storage it was given open).
   const server = await startServer(config, { storage, logger: pino({ level: 'silent' }) });
   const account = await createAccount(storage.db, systemClock, {
     companyName: 'Bench',
@@ -98,6 +100,11 @@ async function main(): Promise<void> {
   } finally {
     await new Promise((resolve) => bareServer.close(resolve));
     await server.close();
+    if (schema)
+      await withMigrationLock(storage, () =>
+        sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db),
+      );
+    await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

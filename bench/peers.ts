@@ -3,7 +3,10 @@
 // and POST it to the bench's receiver over a keep-alive undici agent. Bench only (devDependencies).
 import { Queue, Worker } from 'bullmq';
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
+import { sql } from 'kysely';
 import { Agent, request } from 'undici';
+import { withMigrationLock } from '../webhook-server/src/db/migrate';
+import { openStorage } from '../webhook-server/src/db/storage';
 import { WebhookSigner, deliveryBody, webhookTimestamp } from '../webhook-server/src/delivery/signer';
 
 const SECRET = 'whsec_' + Buffer.from('bench-peer-secret-bench-peer-secret').toString('base64');
@@ -92,7 +95,9 @@ export async function graphileRate(
 ): Promise<number> {
   const schema = `bench_graphile_${Date.now()}`;
   const utils = await makeWorkerUtils({ connectionString: databaseUrl, schema });
-  await utils.migrate();
+  // Its schema comes and goes under atlas-connect's migration lock, as the bench's own schemas do.
+  const storage = openStorage(databaseUrl);
+  await withMigrationLock(storage, () => utils.migrate());
   const all = jobs(total, payload);
   // 0.16 (the last for Node 20) adds one job per call: ten callers at a time, before the timing.
   let next = 0;
@@ -124,8 +129,11 @@ export async function graphileRate(
   await allDone;
   const rate = total / ((performance.now() - started) / 1000);
   await runner.stop();
-  await utils.withPgClient((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
   await utils.release();
+  await withMigrationLock(storage, () =>
+    sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db),
+  );
+  await storage.close();
   await poster.close();
   return rate;
 }
