@@ -3,10 +3,8 @@
 // and POST it to the bench's receiver over a keep-alive undici agent. Bench only (devDependencies).
 import { Queue, Worker } from 'bullmq';
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { Agent, request } from 'undici';
-import { withMigrationLock } from '../webhook-server/src/db/migrate';
-import { openStorage } from '../webhook-server/src/db/storage';
 import { WebhookSigner, deliveryBody, webhookTimestamp } from '../webhook-server/src/delivery/signer';
 
 const SECRET = 'whsec_' + Buffer.from('bench-peer-secret-bench-peer-secret').toString('base64');
@@ -85,19 +83,51 @@ export async function bullmqRate(
   return rate;
 }
 
-/** graphile-worker on PostgreSQL, in a throwaway schema: jobs added first, then a runner at `concurrency`. */
-export async function graphileRate(
+/** Runs fn against a throwaway database on databaseUrl's server, dropped afterwards. */
+async function inThrowawayDatabase<T>(databaseUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `atlas_bench_graphile_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    try {
+      return await fn(url.toString());
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * graphile-worker on PostgreSQL: jobs added first, then a runner at `concurrency`. In a database
+ * of its own on the same server: its migrations create, rename and drop tables, which breaks a
+ * migrator listing every table of the database meanwhile (the test suite, beside a bench).
+ */
+export function graphileRate(
   databaseUrl: string,
   url: string,
   total: number,
   concurrency: number,
   payload: string,
 ): Promise<number> {
-  const schema = `bench_graphile_${Date.now()}`;
-  const utils = await makeWorkerUtils({ connectionString: databaseUrl, schema });
-  // Its schema comes and goes under atlas-connect's migration lock, as the bench's own schemas do.
-  const storage = openStorage(databaseUrl);
-  await withMigrationLock(storage, () => utils.migrate());
+  return inThrowawayDatabase(databaseUrl, (graphileUrl) =>
+    graphileRound(graphileUrl, url, total, concurrency, payload),
+  );
+}
+
+async function graphileRound(
+  databaseUrl: string,
+  url: string,
+  total: number,
+  concurrency: number,
+  payload: string,
+): Promise<number> {
+  const utils = await makeWorkerUtils({ connectionString: databaseUrl });
+  await utils.migrate();
   const all = jobs(total, payload);
   // 0.16 (the last for Node 20) adds one job per call: ten callers at a time, before the timing.
   let next = 0;
@@ -113,7 +143,6 @@ export async function graphileRate(
   const started = performance.now();
   const runner = await run({
     connectionString: databaseUrl,
-    schema,
     concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -130,10 +159,6 @@ export async function graphileRate(
   const rate = total / ((performance.now() - started) / 1000);
   await runner.stop();
   await utils.release();
-  await withMigrationLock(storage, () =>
-    sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db),
-  );
-  await storage.close();
   await poster.close();
   return rate;
 }
