@@ -9,13 +9,14 @@ import pino from 'pino';
 import { Agent, request } from 'undici';
 import { startCheckpointer, type Checkpointer } from '../webhook-server/src/db/checkpointer';
 import { openStorage, type Storage } from '../webhook-server/src/db/storage';
-import { migrate } from '../webhook-server/src/db/migrate';
+import { migrate, withMigrationLock } from '../webhook-server/src/db/migrate';
 import { loadDeliveryConfig } from '../webhook-server/src/delivery/config';
 import { DeliveryWorker } from '../webhook-server/src/delivery/worker';
 import { createAccount } from '../webhook-server/src/domain/accounts';
 import { systemClock } from '../webhook-server/src/domain/clock';
 import { recordEvent } from '../webhook-server/src/domain/events';
 import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
+import { bullmqRate, graphileRate } from './peers';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
@@ -23,6 +24,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+// The peers (bench/peers.ts): BullMQ on this Redis, graphile-worker on BENCH_DATABASE_URL's PostgreSQL.
+const PEERS = process.env.BENCH_PEERS !== '0';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const SAMPLE_DATA = {
   account: { id: 'acc_bench', companyName: 'Bench Inc', adminEmail: 'bench@example.com', planId: 'pro' },
@@ -53,19 +57,22 @@ async function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `http://127.0.0.1:${port}/hook` };
 }
 
+/** An event envelope of the same shape and size as a delivery's. */
+function sampleEnvelope(): string {
+  return JSON.stringify({
+    id: 'evt_01KBRAWRAWRAWRAWRAWRAWRAWR',
+    triggerName: 'account_updated',
+    createdAt: new Date().toISOString(),
+    accountId: 'acc_01KBRAWRAWRAWRAWRAWRAWRAWR',
+    campaignId: null,
+    data: SAMPLE_DATA,
+  });
+}
+
 async function rawRate(url: string, total: number): Promise<number> {
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
   // The same envelope a delivery carries, so both sides send bodies of the same size.
-  const body = JSON.stringify([
-    {
-      id: 'evt_01KBRAWRAWRAWRAWRAWRAWRAWR',
-      triggerName: 'account_updated',
-      createdAt: new Date().toISOString(),
-      accountId: 'acc_01KBRAWRAWRAWRAWRAWRAWRAWR',
-      campaignId: null,
-      data: SAMPLE_DATA,
-    },
-  ]);
+  const body = `[${sampleEnvelope()}]`;
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -103,7 +110,13 @@ async function openBenchStorage(dir: string, name: string): Promise<Storage> {
 /** Closes the storage; on PostgreSQL its throwaway schema goes too, so runs leave nothing behind. */
 async function closeBenchStorage(storage: Storage): Promise<void> {
   await checkpointers.get(storage)?.stop();
-  if (storage.schema) await sql`DROP SCHEMA IF EXISTS ${sql.id(storage.schema)} CASCADE`.execute(storage.db);
+  // Under the migration lock: a migrator listing every schema's tables meanwhile (a test file, an
+  // API process) fails with "schema … does not exist" when one goes while it lists.
+  const { schema } = storage;
+  if (schema)
+    await withMigrationLock(storage, () =>
+      sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db),
+    );
   await storage.close();
 }
 
@@ -164,27 +177,36 @@ async function durableRate(
   total: number,
   round: number,
   timed: Timed = (part) => part(),
+  /** PostgreSQL: workers sharing the queue (in this process, each with its own claims). */
+  workers = 1,
 ): Promise<number> {
   const storage = await openBenchStorage(dir, `throughput${round}`);
   const accountId = await subscribedAccount(storage, url);
-  for (let i = 0; i < total; i += 1) {
-    await recordEvent(storage.db, systemClock, {
-      accountId,
-      campaignId: null,
-      triggerName: 'account_updated',
-      data: SAMPLE_DATA,
-    });
-  }
-  const w = worker(storage);
+  // Eight callers at a time (not timed): one by one, PostgreSQL took longer to record than to send.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < total) {
+        next += 1;
+        await recordEvent(storage.db, systemClock, {
+          accountId,
+          campaignId: null,
+          triggerName: 'account_updated',
+          data: SAMPLE_DATA,
+        });
+      }
+    }),
+  );
+  const ws = Array.from({ length: workers }, () => worker(storage));
   // Timed from start() returning: on SQLite it first brings up the worker's database thread
   // (~100 ms, once per process), then sends its first claim (which this timing includes).
-  await w.start();
+  await Promise.all(ws.map((w) => w.start()));
   const rate = await timed(async () => {
     const started = performance.now();
     await untilDelivered(storage, total);
     return total / ((performance.now() - started) / 1000);
   });
-  await w.stop();
+  await Promise.all(ws.map((w) => w.stop()));
   await closeBenchStorage(storage);
   return rate;
 }
@@ -271,6 +293,46 @@ async function latencyAtRate(
   return { ...stats, offered: OFFERED_RATE };
 }
 
+interface PeerFigure {
+  deliveriesPerSecond: number;
+  /** Against the raw round run just before it, as the durable ratio is read. */
+  ratio: number;
+  cpuMicrosPerDelivery: CpuPerRequest;
+}
+
+/** One round of each peer, each paired with a raw round run just before it. */
+async function peerRates(receiver: ChildProcess, url: string): Promise<Record<string, PeerFigure | string>> {
+  const peers: Record<string, PeerFigure | string> = {};
+  const runs: Array<[string, (() => Promise<number>) | string]> = [
+    ['bullmqOnRedis', () => bullmqRate(REDIS_URL, url, THROUGHPUT_EVENTS, CONCURRENCY, sampleEnvelope())],
+    [
+      'graphileWorkerOnPostgres',
+      DATABASE_URL
+        ? () => graphileRate(DATABASE_URL, url, THROUGHPUT_EVENTS, CONCURRENCY, sampleEnvelope())
+        : 'skipped: needs BENCH_DATABASE_URL',
+    ],
+  ];
+  for (const [name, runPeer] of runs) {
+    if (typeof runPeer === 'string') {
+      peers[name] = runPeer;
+      continue;
+    }
+    try {
+      const raw = await rawRate(url, THROUGHPUT_EVENTS);
+      const cpu: CpuPerRequest[] = [];
+      const rate = await measureCpu(receiver, cpu, runPeer);
+      peers[name] = {
+        deliveriesPerSecond: Math.round(rate),
+        ratio: Math.round((rate / raw) * 100) / 100,
+        cpuMicrosPerDelivery: medianCpu(cpu),
+      };
+    } catch (err) {
+      peers[name] = `failed: ${(err as Error).message}`;
+    }
+  }
+  return peers;
+}
+
 /**
  * The machine's CPU ticks so far, all and stolen (by the hypervisor for other guests), from
  * /proc/stat; undefined where there is none.
@@ -313,6 +375,14 @@ async function main(): Promise<void> {
     // by other guests drifts within a run (here up to a fifth of it), and a pair run back to back
     // sees about the same machine. The headline ratio is the median of these.
     const pairedRatios = durables.map((rate, i) => rate / raws[i]!);
+    // PostgreSQL's workers share the queue: one paired round with two, for the cost of coordinating.
+    let twoWorkers: { deliveriesPerSecond: number; ratio: number } | undefined;
+    if (DATABASE_URL) {
+      const raw = await rawRate(url, THROUGHPUT_EVENTS);
+      const rate = await durableRate(dir, url, THROUGHPUT_EVENTS, ROUNDS, undefined, 2);
+      twoWorkers = { deliveriesPerSecond: Math.round(rate), ratio: Math.round((rate / raw) * 100) / 100 };
+    }
+    const peers = PEERS ? await peerRates(child, url) : undefined;
     const latency = await latencyAtRate(dir, child, url);
     const sorted = [...latency.latencies].sort((a, b) => a - b);
     const ticksAfter = cpuTicks();
@@ -338,6 +408,8 @@ async function main(): Promise<void> {
       // CPU time per request (µs, medians): this process (all its threads) and the receiver's.
       rawCpuMicrosPerPost: medianCpu(cpu.raw),
       durableCpuMicrosPerDelivery: medianCpu(cpu.durable),
+      ...(twoWorkers ? { twoWorkers } : {}),
+      ...(peers ? { peers } : {}),
       offeredEventsPerSecond: latency.offered,
       latencyEvents: sorted.length,
       latencyP50Ms: percentile(sorted, 50),

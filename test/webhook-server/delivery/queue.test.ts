@@ -2,7 +2,8 @@ import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
 import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
-import { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
+import { openDeliveryQueue } from '../../../webhook-server/src/delivery/openQueue';
+import type { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
 
 describe.each(testEngines())('delivery queue on %s', (engine) => {
@@ -38,7 +39,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
   test('when another caller rolls back a transaction opened before a claim, then the claim stands', async () => {
     const accountId = await onePendingDelivery();
     const { db } = store.storage;
-    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     let claimStarted!: () => void;
     const started = new Promise<void>((resolve) => (claimStarted = resolve));
     let claim: ReturnType<DeliveryQueue['claim']> | undefined;
@@ -80,7 +81,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
   test('when every attempt of a batch delivered, then each is recorded once and the delivery closed', async () => {
     await onePendingDelivery();
     const { db } = store.storage;
-    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     const [delivery] = await queue.claim(10, 60_000, []);
     await queue.finish([
       {
@@ -113,5 +114,83 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
       .where('delivery_id', '=', delivery!.id)
       .execute();
     expect(attempts).toEqual([{ status_code: 204, outcome: 'delivered' }]);
+  });
+
+  test('when a batch mixes outcomes and a claim another worker took over, then each delivery gets its own state and every attempt is recorded', async () => {
+    const accountId = await onePendingDelivery();
+    const { db } = store.storage;
+    for (let i = 0; i < 2; i += 1)
+      await recordEvent(db, systemClock, {
+        accountId,
+        campaignId: null,
+        triggerName: 'account_updated',
+        data: { account: { id: accountId }, changedFields: ['companyName'] },
+      });
+    const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
+    const claimed = await queue.claim(10, 60_000, []);
+    expect(claimed).toHaveLength(3);
+    const [delivered, retried, takenOver] = claimed as [
+      (typeof claimed)[0],
+      (typeof claimed)[0],
+      (typeof claimed)[0],
+    ];
+    // Its lease expired and another worker claimed it: this worker's result must not close it.
+    await db
+      .updateTable('deliveries')
+      .set({ locked_by: 'worker-b' })
+      .where('id', '=', takenOver.id)
+      .execute();
+    const retryAt = new Date(Date.now() + 60_000).toISOString();
+    const attempt = (id: string, outcome: 'delivered' | 'retry', statusCode: number) => ({
+      deliveryId: id,
+      subscriptionId: delivered.subscriptionId,
+      attemptNumber: 1,
+      startedAt: new Date().toISOString(),
+      durationMs: 2,
+      statusCode,
+      error: outcome === 'retry' ? 'HTTP 500' : undefined,
+      outcome,
+      nextAttemptAt: outcome === 'retry' ? retryAt : undefined,
+    });
+    await queue.finish([
+      attempt(delivered.id, 'delivered', 200),
+      attempt(retried.id, 'retry', 500),
+      attempt(takenOver.id, 'delivered', 201),
+    ]);
+
+    const rows = await db
+      .selectFrom('deliveries')
+      .select([
+        'id',
+        'status',
+        'attempt_count',
+        'next_attempt_at',
+        'locked_by',
+        'last_status_code',
+        'last_error',
+      ])
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(delivered.id)).toMatchObject({ status: 'delivered', attempt_count: 1, locked_by: null });
+    expect(byId.get(retried.id)).toMatchObject({
+      status: 'pending',
+      attempt_count: 1,
+      next_attempt_at: retryAt,
+      locked_by: null,
+      last_status_code: 500,
+      last_error: 'HTTP 500',
+    });
+    expect(byId.get(takenOver.id)).toMatchObject({
+      status: 'pending',
+      attempt_count: 0,
+      locked_by: 'worker-b',
+    });
+    const attempts = await db
+      .selectFrom('delivery_attempts')
+      .select(['delivery_id', 'status_code'])
+      .execute();
+    expect(attempts.map((a) => `${a.delivery_id}:${a.status_code}`).sort()).toEqual(
+      [`${delivered.id}:200`, `${retried.id}:500`, `${takenOver.id}:201`].sort(),
+    );
   });
 });

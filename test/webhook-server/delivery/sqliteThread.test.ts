@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { openStorage } from '../../../webhook-server/src/db/storage';
 import { migrate } from '../../../webhook-server/src/db/migrate';
 import { loadDeliveryConfig } from '../../../webhook-server/src/delivery/config';
-import { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
+import { openDeliveryQueue } from '../../../webhook-server/src/delivery/openQueue';
 import { deliveryBody } from '../../../webhook-server/src/delivery/signer';
 import { DeliveryWorker } from '../../../webhook-server/src/delivery/worker';
 import { inTransaction } from '../../../webhook-server/src/domain/db';
@@ -135,7 +135,7 @@ describe('SQLite delivery thread', () => {
 
   test('when the thread claims deliveries, then they come signed for the body the worker sends', async () => {
     const eventIds = await recordEvents(store.storage, accountId, 3);
-    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     try {
       const claimed = await queue.claim(10, 60_000, []);
       expect(claimed.map((d) => d.eventId).sort()).toEqual([...eventIds].sort());
@@ -160,12 +160,11 @@ describe('SQLite delivery thread', () => {
 
   test('when the database thread dies, then the next claim starts a new one', async () => {
     await recordEvents(store.storage, accountId, 4);
-    const queue = new DeliveryQueue(store.storage, systemClock, 'worker-a');
+    const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     try {
       expect(await queue.claim(2, 60_000, [])).toHaveLength(2);
       // What a crash of the thread looks like from the queue's side.
-      const thread = (queue as unknown as { sqlite: { thread: { terminate(): Promise<number> } } }).sqlite
-        .thread;
+      const thread = (queue as unknown as { path: { thread: { terminate(): Promise<number> } } }).path.thread;
       await thread.terminate();
       expect(await queue.claim(10, 60_000, [])).toHaveLength(2);
     } finally {
@@ -204,7 +203,7 @@ describe('SQLite in memory', () => {
         triggerName: 'account_updated',
       });
       await recordEvents(storage, account.id, 3);
-      const queue = new DeliveryQueue(storage, systemClock, 'worker-memory');
+      const queue = openDeliveryQueue(storage, systemClock, 'worker-memory');
       const claimed = await queue.claim(10, 60_000, []);
       expect(claimed).toHaveLength(3);
       await queue.finish(

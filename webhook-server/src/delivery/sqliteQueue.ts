@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { ClaimedDelivery, FinishedAttempt } from './queue';
+import { toClaimed, type ClaimedDelivery, type FinishedAttempt } from './queue';
 import {
   prepareDeliveryStatements,
   type ClaimedRow,
@@ -220,24 +220,6 @@ function asDeliveryError(error: ThreadError): Error {
   if (error.name === 'WorkerLockLostError') return new WorkerLockLostError();
   if (error instanceof Error) return error;
   return Object.assign(new Error(error.message ?? 'delivery database error'), { code: error.code });
-}
-
-/** A claimed row (SQLite's statement or PostgreSQL's Kysely select) as the worker uses it. */
-export function toClaimed(row: ClaimedRow): ClaimedDelivery {
-  return {
-    id: row.id,
-    subscriptionId: row.subscription_id,
-    eventId: row.event_id,
-    hookUrl: row.hook_url,
-    attemptCount: row.attempt_count,
-    payload: row.payload,
-    secret: row.secret ?? undefined,
-    provider: row.provider ?? 'custom',
-    ...(row.call_id ? { callId: row.call_id } : {}),
-    ...(row.webhook_signature && row.webhook_timestamp
-      ? { signed: { timestamp: row.webhook_timestamp, signature: row.webhook_signature } }
-      : {}),
-  };
 }
 
 function toDelivered(a: FinishedAttempt): DeliveredAttempt {

@@ -7,7 +7,8 @@ import { onNewDeliveries } from '../domain/hooks/newWork';
 import type { DeliveryConfig } from './config';
 import type { DeliveryMetrics } from './metrics';
 import { listenForDeliveries } from './pgWakeups';
-import { DeliveryQueue, type ClaimedDelivery, type FinishedAttempt } from './queue';
+import { openDeliveryQueue } from './openQueue';
+import type { ClaimedDelivery, DeliveryQueue, FinishedAttempt } from './queue';
 import { decide } from './retryPolicy';
 import type { DeliveryProviders } from './providers';
 import { HookSender, type AttemptResult } from './sender';
@@ -92,7 +93,7 @@ export class DeliveryWorker {
 
   constructor(private readonly options: WorkerOptions) {
     const sqlite = options.storage.engine === 'sqlite';
-    this.queue = new DeliveryQueue(options.storage, options.clock, this.id, { requireLock: sqlite });
+    this.queue = openDeliveryQueue(options.storage, options.clock, this.id, { requireLock: sqlite });
     this.lock = sqlite
       ? new SqliteWorkerLock(options.storage.db, this.id, options.config.lockTimeoutMs)
       : undefined;

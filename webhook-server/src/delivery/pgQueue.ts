@@ -1,0 +1,164 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Clock } from '../domain/clock';
+import { inTransaction } from '../domain/db';
+import { removeSubscription } from '../domain/hooks/subscriptions';
+import { newId } from '../domain/ids';
+import {
+  cancelDelivery,
+  releaseClaims,
+  toClaimed,
+  type ClaimedDelivery,
+  type DeliveryQueue,
+  type FinishedAttempt,
+} from './queue';
+import { settlePlatformAttempt } from './platformOutcome';
+import type { ClaimedRow } from './sqliteDelivery';
+
+/**
+ * The PostgreSQL hot path, one round trip per batch: the worker is bound by round trips to the
+ * database, not by CPU (several per delivery cost 0.17 of the raw POST rate, see BENCHMARKS.md).
+ * Batches are passed as arrays and unnested, so each statement's text is the same whatever the
+ * batch size (one plan, no query built per batch).
+ */
+
+/**
+ * Claims up to `limit` due deliveries and returns them with their payload and secret: FOR UPDATE
+ * SKIP LOCKED, so two workers never claim the same row, and the lease in the same statement.
+ */
+export async function claimDue(
+  db: Kysely<Database>,
+  claim: { now: string; lockedUntil: string; workerId: string; limit: number; skipHookUrls: string[] },
+): Promise<ClaimedDelivery[]> {
+  const { rows } = await sql<ClaimedRow>`
+    WITH due AS (
+      SELECT id FROM deliveries
+      WHERE status = 'pending' AND next_attempt_at <= ${claim.now}
+        AND (locked_until IS NULL OR locked_until < ${claim.now})
+        AND NOT (hook_url = ANY(${claim.skipHookUrls}::text[]))
+      ORDER BY next_attempt_at
+      LIMIT ${claim.limit}
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE deliveries d SET locked_until = ${claim.lockedUntil}, locked_by = ${claim.workerId}
+      FROM due WHERE d.id = due.id
+      RETURNING d.id, d.subscription_id, d.event_id, d.hook_url, d.attempt_count, d.next_attempt_at, d.call_id
+    )
+    SELECT c.id, c.subscription_id, c.event_id, c.hook_url, c.attempt_count, e.payload, s.secret,
+      s.provider, c.call_id
+    FROM claimed c
+    JOIN events e ON e.id = c.event_id
+    LEFT JOIN subscriptions s ON s.id = c.subscription_id
+    ORDER BY c.next_attempt_at`.execute(db);
+  return rows.map(toClaimed);
+}
+
+/** A delivery's state after an attempt's outcome. */
+function statusAfter(outcome: FinishedAttempt['outcome']): string {
+  if (outcome === 'delivered') return 'delivered';
+  if (outcome === 'retry') return 'pending';
+  return outcome === 'gone' ? 'cancelled' : 'dead';
+}
+
+/**
+ * Records finished attempts: every attempt row in one multi-row insert and every delivery's new
+ * state in one UPDATE … FROM unnest(…), in one statement. A delivery's state only changes while
+ * `workerId` still holds its claim; the attempt itself is always recorded. Attempts that move a
+ * call (platform requests) or remove a subscription (410 Gone) add their writes in the same
+ * transaction, calls first: the order cancel takes its locks in, so the two never deadlock.
+ */
+export async function recordAttempts(
+  db: Kysely<Database>,
+  clock: Clock,
+  workerId: string,
+  attempts: FinishedAttempt[],
+): Promise<void> {
+  if (attempts.length === 0) return;
+  const updatedAt = clock.now().toISOString();
+  const record = sql`
+    WITH attempts AS (
+      INSERT INTO delivery_attempts (id, delivery_id, started_at, duration_ms, status_code, error, outcome)
+      SELECT * FROM unnest(
+        ${attempts.map(() => newId('att'))}::text[],
+        ${attempts.map((a) => a.deliveryId)}::text[],
+        ${attempts.map((a) => a.startedAt)}::text[],
+        ${attempts.map((a) => Math.round(a.durationMs))}::int[],
+        ${attempts.map((a) => a.statusCode ?? null)}::int[],
+        ${attempts.map((a) => a.error ?? null)}::text[],
+        ${attempts.map((a) => a.outcome)}::text[])
+    )
+    UPDATE deliveries d SET
+      status = v.status,
+      attempt_count = v.attempt_count,
+      next_attempt_at = v.next_attempt_at,
+      locked_until = NULL,
+      locked_by = NULL,
+      last_status_code = v.status_code,
+      last_error = v.error,
+      updated_at = ${updatedAt},
+      delivered_at = CASE WHEN v.status = 'delivered' THEN ${updatedAt} ELSE d.delivered_at END
+    FROM unnest(
+      ${attempts.map((a) => a.deliveryId)}::text[],
+      ${attempts.map((a) => statusAfter(a.outcome))}::text[],
+      ${attempts.map((a) => a.attemptNumber)}::int[],
+      ${attempts.map((a) => a.nextAttemptAt ?? null)}::text[],
+      ${attempts.map((a) => a.statusCode ?? null)}::int[],
+      ${attempts.map((a) => a.error ?? null)}::text[]
+    ) AS v(id, status, attempt_count, next_attempt_at, status_code, error)
+    WHERE d.id = v.id AND d.locked_by = ${workerId}`;
+  const calls = attempts.filter((a) => a.callId);
+  const gone = attempts.filter((a) => a.outcome === 'gone' && !a.callId);
+  // One statement is atomic on its own: the common batch needs no BEGIN and COMMIT round trips.
+  if (calls.length === 0 && gone.length === 0) {
+    await record.execute(db);
+    return;
+  }
+  await inTransaction(db, async (trx) => {
+    for (const a of calls) await settlePlatformAttempt(trx, clock, a.callId!, a);
+    await record.execute(trx);
+    for (const a of gone) await removeSubscription(trx, clock, a.subscriptionId);
+  });
+}
+
+/**
+ * The queue on PostgreSQL: any number of workers in any number of processes share it, FOR UPDATE
+ * SKIP LOCKED keeping their claims apart; LISTEN/NOTIFY (pgWakeups.ts) only wakes them.
+ */
+export class PgDeliveryQueue implements DeliveryQueue {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly workerId: string,
+  ) {}
+
+  async open(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
+    const now = this.clock.now();
+    const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
+    return claimDue(this.db, {
+      now: now.toISOString(),
+      lockedUntil,
+      workerId: this.workerId,
+      limit,
+      skipHookUrls,
+    });
+  }
+
+  release(ids: string[]): Promise<void> {
+    return releaseClaims(this.db, this.workerId, ids);
+  }
+
+  /** Workers share the queue here: another's claims are live until their lease runs out. */
+  async releaseStaleClaims(): Promise<void> {}
+
+  cancel(id: string): Promise<void> {
+    return cancelDelivery(this.db, this.clock, id);
+  }
+
+  finish(attempts: FinishedAttempt[]): Promise<void> {
+    return recordAttempts(this.db, this.clock, this.workerId, attempts);
+  }
+}
