@@ -55,8 +55,13 @@ describeWithBrowser(
       await expect(row.locator('td').nth(1).textContent()).resolves.toBe(LOCATION);
       await expect(row.locator('td').nth(3).textContent()).resolves.toMatch(/UTC$/);
       await page.screenshot({ path: path.join(ARTIFACTS, 'integrations-ghl.png'), fullPage: true });
-      // At 375 px the table scrolls inside its box; the page itself does not scroll sideways.
+      // At 375 px the table scrolls inside its box; the page itself does not scroll sideways. The
+      // charts' canvases follow a resize a frame or two later (Chart.js watches their box), so
+      // the width is read once the page has settled.
       await page.setViewportSize({ width: 375, height: 800 });
+      await page
+        .waitForFunction('document.documentElement.scrollWidth === 375', null, { timeout: 5_000 })
+        .catch(() => undefined); // the expectation below says what width it settled at
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBe(375);
       await page.setViewportSize({ width: 1280, height: 900 });
 
