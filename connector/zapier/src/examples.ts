@@ -4,6 +4,7 @@ import type {
   CallCompletedEvent,
   Call,
   CallStartedEvent,
+  ExtraMinutesPurchase,
   MessageReceivedEvent,
   MessageSentEvent,
   MinutesLowEvent,
@@ -16,6 +17,7 @@ import callStarted from '../../../schemas/events/call_started.json';
 import messageReceived from '../../../schemas/events/message_received.json';
 import messageSent from '../../../schemas/events/message_sent.json';
 import callSchema from '../../../schemas/Call.json';
+import purchaseSchema from '../../../schemas/ExtraMinutesPurchase.json';
 import minutesLow from '../../../schemas/events/minutes_low.json';
 import minutesPurchased from '../../../schemas/events/minutes_purchased.json';
 import planChanged from '../../../schemas/events/plan_changed.json';
@@ -48,3 +50,6 @@ export const callExamples = {
 };
 
 export const accountExample: Account = eventExamples.account_updated.data.account;
+
+/** ExtraMinutesPurchase.json's example: one block bought and paid at once. */
+export const purchaseExample = purchaseSchema.examples[0] as ExtraMinutesPurchase;

@@ -85,16 +85,7 @@ function example<T>(file: keyof typeof schemaFiles): T {
 
 const SAMPLE_CALL: Call = { ...example<Call>('Call.json'), status: 'queued' };
 
-const SAMPLE_PURCHASE = {
-  id: 'pur_01JD7X2M6Q8K3V5T9W4Y1Z0PUR',
-  blocks: 1,
-  minutes: 1000,
-  amountCents: 9900,
-  currency: 'usd',
-  status: 'succeeded',
-  livemode: false,
-  createdAt: '2026-11-20T14:03:11.000Z',
-} satisfies ExtraMinutesPurchase;
+const SAMPLE_PURCHASE = example<ExtraMinutesPurchase>('ExtraMinutesPurchase.json');
 
 /** Every Atlas action as the GHL app defines it. */
 export function ghlActionCatalog(): GhlActionDefinition[] {

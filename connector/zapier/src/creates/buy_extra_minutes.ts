@@ -5,6 +5,7 @@ import {
   type InferInputData,
 } from 'zapier-platform-core';
 import type { ExtraMinutesPurchase, ExtraMinutesPurchaseRequest } from '../../../../schemas/generated/types';
+import { purchaseExample } from '../examples';
 import { postIdempotently } from '../idempotency';
 
 export const BUY_EXTRA_MINUTES = 'buy_extra_minutes';
@@ -29,16 +30,7 @@ const inputFields = defineInputFields([
   },
 ]);
 
-export const sample = {
-  id: 'pur_01JD7X2M6Q8K3V5T9W4Y1Z0PUR',
-  blocks: 1,
-  minutes: 1000,
-  amountCents: 9900,
-  currency: 'usd',
-  status: 'succeeded',
-  livemode: false,
-  createdAt: '2026-11-20T14:03:11.000Z',
-} satisfies ExtraMinutesPurchase;
+export const sample = { ...purchaseExample } satisfies ExtraMinutesPurchase;
 
 export function blocksFrom(raw: unknown): number | undefined {
   const value = typeof raw === 'number' ? raw : Number(String(raw ?? '').trim());
