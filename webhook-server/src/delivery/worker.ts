@@ -153,6 +153,7 @@ export class DeliveryWorker {
     this.stopping = true;
     this.heartbeat?.stopWaiting();
     for (const cleanup of this.cleanups.splice(0)) await cleanup();
+    // In-flight attempts add their results as they settle, so the recorder drains after the pump.
     await this.pump.stop();
     await this.recorder.drain();
     await this.attempter.close();
