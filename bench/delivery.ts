@@ -10,15 +10,13 @@ import { Agent, request } from 'undici';
 import { startCheckpointer, type Checkpointer } from '../webhook-server/src/db/checkpointer';
 import { openStorage, type Storage } from '../webhook-server/src/db/storage';
 import { migrate, withMigrationLock } from '../webhook-server/src/db/migrate';
-import { loadDeliveryConfig } from '../webhook-server/src/delivery/config';
-import { DeliveryWorker } from '../webhook-server/src/delivery/worker';
 import { createAccount } from '../webhook-server/src/domain/accounts';
 import { systemClock } from '../webhook-server/src/domain/clock';
 import { recordEvent } from '../webhook-server/src/domain/events';
 import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
+import { benchWorker, CONCURRENCY } from './benchWorker';
 import { bullmqRate, graphileRate } from './peers';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -132,18 +130,6 @@ async function subscribedAccount(storage: Storage, hookUrl: string): Promise<str
   return account.id;
 }
 
-function worker(storage: Storage): DeliveryWorker {
-  const config = loadDeliveryConfig(
-    {
-      ATLAS_ALLOW_PRIVATE_HOOK_URLS: 'true',
-      DELIVERY_CONCURRENCY: String(CONCURRENCY),
-      DELIVERY_CONCURRENCY_PER_URL: String(CONCURRENCY),
-    },
-    [],
-  );
-  return new DeliveryWorker({ storage, clock: systemClock, logger: pino({ level: 'silent' }), config });
-}
-
 /**
  * Waits until no delivery is pending (an index probe every 5 ms; on SQLite one prepared statement,
  * since building and preparing a Kysely query each time cost the worker's thread ~5% of its time),
@@ -169,20 +155,33 @@ async function untilDelivered(storage: Storage, total: number): Promise<void> {
   if (Number(row.n) < total) throw new Error(`only ${row.n} of ${total} deliveries were delivered`);
 }
 
+/** Every delivery was attempted once: a delivery sent by two workers has two attempt rows. */
+async function checkAttemptedOnce(storage: Storage, total: number): Promise<void> {
+  const row = await storage.db
+    .selectFrom('delivery_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(row.n) !== total) throw new Error(`${row.n} attempts were recorded for ${total} deliveries`);
+}
+
 type Timed = (part: () => Promise<number>) => Promise<number>;
 
-async function durableRate(
+/** A fresh storage with `total` events recorded, each with one delivery due to the receiver. */
+async function storageWithEvents(
   dir: string,
   url: string,
   total: number,
-  round: number,
-  timed: Timed = (part) => part(),
-  /** PostgreSQL: workers sharing the queue (in this process, each with its own claims). */
-  workers = 1,
-): Promise<number> {
-  const storage = await openBenchStorage(dir, `throughput${round}`);
+  name: string,
+): Promise<{ storage: Storage; accountId: string }> {
+  const storage = await openBenchStorage(dir, name);
   const accountId = await subscribedAccount(storage, url);
-  // Eight callers at a time (not timed): one by one, PostgreSQL took longer to record than to send.
+  await recordEvents(storage, accountId, total);
+  return { storage, accountId };
+}
+
+/** Records `total` events of the account (not timed). */
+async function recordEvents(storage: Storage, accountId: string, total: number): Promise<void> {
+  // Eight callers at a time: one by one, PostgreSQL took longer to record than to send.
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -197,18 +196,103 @@ async function durableRate(
       }
     }),
   );
-  const ws = Array.from({ length: workers }, () => worker(storage));
+}
+
+/** One worker in the bench process (the headline rounds, on either engine). */
+async function durableRate(
+  dir: string,
+  url: string,
+  total: number,
+  round: number,
+  timed: Timed = (part) => part(),
+): Promise<number> {
+  const { storage } = await storageWithEvents(dir, url, total, `throughput${round}`);
+  const w = benchWorker(storage);
   // Timed from start() returning: on SQLite it first brings up the worker's database thread
   // (~100 ms, once per process), then sends its first claim (which this timing includes).
-  await Promise.all(ws.map((w) => w.start()));
+  await w.start();
   const rate = await timed(async () => {
     const started = performance.now();
     await untilDelivered(storage, total);
     return total / ((performance.now() - started) / 1000);
   });
-  await Promise.all(ws.map((w) => w.stop()));
+  await w.stop();
+  await checkAttemptedOnce(storage, total);
   await closeBenchStorage(storage);
   return rate;
+}
+
+interface ProcessesFigure {
+  deliveriesPerSecond: number;
+  /** Against the raw round run just before it. */
+  ratio: number;
+  /** CPU time per delivery (µs): all worker processes together, and the receiver. */
+  cpuMicrosPerDelivery: { workers: number; receiver: number };
+}
+
+/** A worker process on this schema, once it is connected (it fails the bench if it dies first). */
+function forkWorkerProcess(schema: string): Promise<ChildProcess> {
+  const child = fork(path.join(__dirname, 'workerProcess.ts'), [DATABASE_URL!, schema], {
+    execArgv: ['--import', 'tsx'],
+  });
+  return new Promise((resolve, reject) => {
+    const died = (code: number | null) => reject(new Error(`a bench worker process exited with ${code}`));
+    child.once('exit', died);
+    child.once('message', () => {
+      child.off('exit', died);
+      resolve(child);
+    });
+  });
+}
+
+/**
+ * PostgreSQL: `count` worker processes (workerProcess.ts) sharing one queue, each its own
+ * DeliveryWorker, claims and connection pool. Processes, not several DeliveryWorkers in this one:
+ * that is how a user scales out (several `atlas-connect worker` processes), and workers sharing one
+ * event loop would measure that loop, not the cost of coordinating through the database. Like the
+ * bench process, each first delivers a warm-up batch (untimed); then the events are recorded, and
+ * the round is timed from sending `start` to every process until nothing is pending, then checked
+ * that every delivery was attempted exactly once.
+ */
+async function processesRate(
+  dir: string,
+  receiver: ChildProcess,
+  url: string,
+  count: number,
+): Promise<Omit<ProcessesFigure, 'ratio'>> {
+  const warmUp = Math.ceil(THROUGHPUT_EVENTS / 5);
+  const { storage, accountId } = await storageWithEvents(dir, url, warmUp, `processes${count}`);
+  const children: ChildProcess[] = [];
+  const all = (message: string, key: string) =>
+    Promise.all(children.map((c) => ask<Record<string, unknown>>(c, message, key)));
+  try {
+    for (let i = 0; i < count; i += 1) children.push(await forkWorkerProcess(storage.schema!));
+    await all('start', 'started');
+    await untilDelivered(storage, warmUp);
+    await all('stop', 'stopped');
+    await recordEvents(storage, accountId, THROUGHPUT_EVENTS);
+    const total = warmUp + THROUGHPUT_EVENTS;
+
+    const receiverBefore = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
+    const started = performance.now();
+    await all('start', 'started');
+    await untilDelivered(storage, total);
+    const rate = THROUGHPUT_EVENTS / ((performance.now() - started) / 1000);
+    const workers = await Promise.all(children.map((c) => ask<{ cpuMicros: number }>(c, 'cpu', 'cpuMicros')));
+    const receiverAfter = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
+    await all('stop', 'stopped');
+    await checkAttemptedOnce(storage, total);
+    return {
+      deliveriesPerSecond: Math.round(rate),
+      cpuMicrosPerDelivery: {
+        workers: Math.round(workers.reduce((sum, w) => sum + w.cpuMicros, 0) / THROUGHPUT_EVENTS),
+        receiver: Math.round((receiverAfter.cpuMicros - receiverBefore.cpuMicros) / THROUGHPUT_EVENTS),
+      },
+    };
+  } finally {
+    for (const child of children) child.send('exit');
+    await closeBenchStorage(storage);
+  }
 }
 
 interface CpuPerRequest {
@@ -259,7 +343,7 @@ async function latencyAtRate(
 ): Promise<Stats & { offered: number }> {
   const storage = await openBenchStorage(dir, 'latency');
   const accountId = await subscribedAccount(storage, url);
-  const w = worker(storage);
+  const w = benchWorker(storage);
   await w.start();
   await ask(receiver, 'reset', 'reset' as never);
   const total = OFFERED_RATE * LATENCY_SECONDS;
@@ -375,12 +459,16 @@ async function main(): Promise<void> {
     // by other guests drifts within a run (here up to a fifth of it), and a pair run back to back
     // sees about the same machine. The headline ratio is the median of these.
     const pairedRatios = durables.map((rate, i) => rate / raws[i]!);
-    // PostgreSQL's workers share the queue: one paired round with two, for the cost of coordinating.
-    let twoWorkers: { deliveriesPerSecond: number; ratio: number } | undefined;
+    // PostgreSQL's workers share the queue: one paired round each with one and with two worker
+    // processes, so the cost of coordinating is read against one worker run the same way.
+    let workerProcesses: { one: ProcessesFigure; two: ProcessesFigure } | undefined;
     if (DATABASE_URL) {
-      const raw = await rawRate(url, THROUGHPUT_EVENTS);
-      const rate = await durableRate(dir, url, THROUGHPUT_EVENTS, ROUNDS, undefined, 2);
-      twoWorkers = { deliveriesPerSecond: Math.round(rate), ratio: Math.round((rate / raw) * 100) / 100 };
+      const paired = async (count: number): Promise<ProcessesFigure> => {
+        const raw = await rawRate(url, THROUGHPUT_EVENTS);
+        const figure = await processesRate(dir, child, url, count);
+        return { ...figure, ratio: Math.round((figure.deliveriesPerSecond / raw) * 100) / 100 };
+      };
+      workerProcesses = { one: await paired(1), two: await paired(2) };
     }
     const peers = PEERS ? await peerRates(child, url) : undefined;
     const latency = await latencyAtRate(dir, child, url);
@@ -408,7 +496,7 @@ async function main(): Promise<void> {
       // CPU time per request (µs, medians): this process (all its threads) and the receiver's.
       rawCpuMicrosPerPost: medianCpu(cpu.raw),
       durableCpuMicrosPerDelivery: medianCpu(cpu.durable),
-      ...(twoWorkers ? { twoWorkers } : {}),
+      ...(workerProcesses ? { workerProcesses } : {}),
       ...(peers ? { peers } : {}),
       offeredEventsPerSecond: latency.offered,
       latencyEvents: sorted.length,
