@@ -11,6 +11,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './pgPreparedStatements';
 import { configureConnection } from './sqliteConnection';
 import type { Database } from './schema';
 
@@ -49,6 +50,7 @@ export function openStorage(databaseUrl: string, options: StorageOptions = {}): 
       connectionString: databaseUrl,
       max: options.poolSize ?? 10,
       options: searchPath,
+      Client: PreparingClient,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', schema: options.schema, close: () => db.destroy() };

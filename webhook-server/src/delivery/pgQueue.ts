@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { preparedStatement } from '../db/pgPreparedStatements';
 import type { Database } from '../db/schema';
 import type { Clock } from '../domain/clock';
 import { inTransaction } from '../domain/db';
@@ -22,6 +23,9 @@ import type { ClaimedRow } from './sqliteDelivery';
  * batch size (one plan, no query built per batch).
  */
 
+const CLAIM_STATEMENT = preparedStatement('delivery_claim');
+const RECORD_STATEMENT = preparedStatement('delivery_record');
+
 /**
  * Claims up to `limit` due deliveries and returns them with their payload and secret: FOR UPDATE
  * SKIP LOCKED, so two workers never claim the same row, and the lease in the same statement.
@@ -30,7 +34,7 @@ export async function claimDue(
   db: Kysely<Database>,
   claim: { now: string; lockedUntil: string; workerId: string; limit: number; skipHookUrls: string[] },
 ): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql<ClaimedRow>`
+  const { rows } = await sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
     WITH due AS (
       SELECT id FROM deliveries
       WHERE status = 'pending' AND next_attempt_at <= ${claim.now}
@@ -75,7 +79,7 @@ export async function recordAttempts(
 ): Promise<void> {
   if (attempts.length === 0) return;
   const updatedAt = clock.now().toISOString();
-  const record = sql`
+  const record = sql`${sql.raw(RECORD_STATEMENT)}
     WITH attempts AS (
       INSERT INTO delivery_attempts (id, delivery_id, started_at, duration_ms, status_code, error, outcome)
       SELECT * FROM unnest(
