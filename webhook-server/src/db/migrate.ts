@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_account_page';
 import * as m010 from './migrations/010_ghl';
 import * as m011 from './migrations/011_hardening';
 import * as m012 from './migrations/012_test_events';
+import * as m013 from './migrations/013_delivery_hot_path';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '010_ghl': m010,
   '011_hardening': m011,
   '012_test_events': m012,
+  '013_delivery_hot_path': m013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

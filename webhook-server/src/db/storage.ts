@@ -11,6 +11,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './pgPreparedStatements';
 import { configureConnection } from './sqliteConnection';
 import type { Database } from './schema';
 
@@ -29,6 +30,11 @@ export interface Storage {
   sqlite?: SQLite.Database;
   /** SQLite only: the database file's absolute path (undefined in memory), for connections of other threads. */
   sqliteFile?: string;
+  /**
+   * PostgreSQL only: a pool of its own on the same database and schema, whose sessions run with
+   * `settings` (the delivery queue's, see delivery/pgQueue.ts). The caller destroys it.
+   */
+  openPool?(options: { poolSize: number; settings: Record<string, string> }): Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -44,14 +50,19 @@ pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10));
 
 export function openStorage(databaseUrl: string, options: StorageOptions = {}): Storage {
   if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
-    const searchPath = options.schema ? `-c search_path=${options.schema}` : undefined;
-    const pool = new pg.Pool({
-      connectionString: databaseUrl,
-      max: options.poolSize ?? 10,
-      options: searchPath,
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', schema: options.schema, close: () => db.destroy() };
+    const open = (poolSize: number, settings: Record<string, string> = {}) =>
+      openPostgres(databaseUrl, poolSize, {
+        ...settings,
+        ...(options.schema ? { search_path: options.schema } : {}),
+      });
+    const db = open(options.poolSize ?? 10);
+    return {
+      db,
+      engine: 'postgres',
+      schema: options.schema,
+      openPool: ({ poolSize, settings }) => open(poolSize, settings),
+      close: () => db.destroy(),
+    };
   }
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
@@ -65,6 +76,18 @@ export function openStorage(databaseUrl: string, options: StorageOptions = {}): 
   throw new Error(
     'DATABASE_URL must start with postgres://, postgresql:// or sqlite: (for example sqlite:./data/atlas.sqlite)',
   );
+}
+
+/** A pool whose sessions start with `settings` (sent as the startup packet's options, no round trip). */
+function openPostgres(databaseUrl: string, max: number, settings: Record<string, string>): Kysely<Database> {
+  const startup = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    ...(startup.length ? { options: startup.join(' ') } : {}),
+    Client: PreparingClient,
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /**

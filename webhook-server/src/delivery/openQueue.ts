@@ -1,6 +1,6 @@
 import type { Storage } from '../db/storage';
 import type { Clock } from '../domain/clock';
-import { PgDeliveryQueue } from './pgQueue';
+import { openPgDeliveryQueue } from './pgQueue';
 import type { DeliveryQueue } from './queue';
 import { SqliteDeliveryQueue } from './sqliteDeliveryQueue';
 
@@ -14,5 +14,5 @@ export function openDeliveryQueue(
 ): DeliveryQueue {
   const { sqlite } = storage;
   if (sqlite) return new SqliteDeliveryQueue(storage, sqlite, clock, workerId, options.requireLock ?? false);
-  return new PgDeliveryQueue(storage.db, clock, workerId);
+  return openPgDeliveryQueue(storage, clock, workerId);
 }

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { preparedStatement } from '../db/pgPreparedStatements';
 import type { Database } from '../db/schema';
+import type { Storage } from '../db/storage';
 import type { Clock } from '../domain/clock';
 import { inTransaction } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
@@ -22,6 +24,9 @@ import type { ClaimedRow } from './sqliteDelivery';
  * batch size (one plan, no query built per batch).
  */
 
+const CLAIM_STATEMENT = preparedStatement('delivery_claim');
+const RECORD_STATEMENT = preparedStatement('delivery_record');
+
 /**
  * Claims up to `limit` due deliveries and returns them with their payload and secret: FOR UPDATE
  * SKIP LOCKED, so two workers never claim the same row, and the lease in the same statement.
@@ -30,7 +35,7 @@ export async function claimDue(
   db: Kysely<Database>,
   claim: { now: string; lockedUntil: string; workerId: string; limit: number; skipHookUrls: string[] },
 ): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql<ClaimedRow>`
+  const { rows } = await sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
     WITH due AS (
       SELECT id FROM deliveries
       WHERE status = 'pending' AND next_attempt_at <= ${claim.now}
@@ -75,7 +80,7 @@ export async function recordAttempts(
 ): Promise<void> {
   if (attempts.length === 0) return;
   const updatedAt = clock.now().toISOString();
-  const record = sql`
+  const record = sql`${sql.raw(RECORD_STATEMENT)}
     WITH attempts AS (
       INSERT INTO delivery_attempts (id, delivery_id, started_at, duration_ms, status_code, error, outcome)
       SELECT * FROM unnest(
@@ -114,10 +119,31 @@ export async function recordAttempts(
     return;
   }
   await inTransaction(db, async (trx) => {
+    // These move calls and may emit call_completed: durable before the commit returns, like any event.
+    await sql`SET LOCAL synchronous_commit = on`.execute(trx);
     for (const a of calls) await settlePlatformAttempt(trx, clock, a.callId!, a);
     await record.execute(trx);
     for (const a of gone) await removeSubscription(trx, clock, a.subscriptionId);
   });
+}
+
+/**
+ * The queue's own connections commit without waiting for PostgreSQL to flush the WAL to disk
+ * (`synchronous_commit = off`; the flush follows within wal_writer_delay, 200 ms by default).
+ * Claims and results were each waiting for a flush, one batch after the other, and a claim is
+ * only ever as durable as it needs to be: if PostgreSQL itself crashes, the last moments of claims
+ * and results may be lost, and those deliveries are sent again with the same webhook-id once their
+ * claims expire: what a worker crash before recording already means (at least once). A worker
+ * crash loses nothing, since the server has the commit. Events are still recorded durably (their
+ * writes are not the queue's), and results that move a call commit durably (recordAttempts).
+ */
+const QUEUE_SESSIONS = { poolSize: 4, settings: { synchronous_commit: 'off' } };
+
+/** The queue on its own connections (QUEUE_SESSIONS), closed with it. */
+export function openPgDeliveryQueue(storage: Storage, clock: Clock, workerId: string): PgDeliveryQueue {
+  const db = storage.openPool?.(QUEUE_SESSIONS);
+  if (!db) return new PgDeliveryQueue(storage.db, clock, workerId);
+  return new PgDeliveryQueue(db, clock, workerId, () => db.destroy());
 }
 
 /**
@@ -129,11 +155,15 @@ export class PgDeliveryQueue implements DeliveryQueue {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly workerId: string,
+    /** Closes the queue's own connections, when it has some (openPgDeliveryQueue). */
+    private readonly closeDb: () => Promise<void> = async () => {},
   ) {}
 
   async open(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.closeDb();
+  }
 
   claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
     const now = this.clock.now();
