@@ -13,7 +13,7 @@ import {
   type FinishedAttempt,
 } from './queue';
 import { settlePlatformAttempt } from './platformOutcome';
-import type { ClaimedRow } from './sqliteDelivery';
+import type { ClaimedRow, ClaimRequest } from './queue';
 
 /**
  * The PostgreSQL hot path, one round trip per batch: the worker is bound by round trips to the
@@ -28,7 +28,7 @@ import type { ClaimedRow } from './sqliteDelivery';
  */
 export async function claimDue(
   db: Kysely<Database>,
-  claim: { now: string; lockedUntil: string; workerId: string; limit: number; skipHookUrls: string[] },
+  claim: ClaimRequest & { workerId: string },
 ): Promise<ClaimedDelivery[]> {
   const { rows } = await sql<ClaimedRow>`
     WITH due AS (
@@ -135,16 +135,8 @@ export class PgDeliveryQueue implements DeliveryQueue {
 
   async close(): Promise<void> {}
 
-  claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
-    const now = this.clock.now();
-    const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
-    return claimDue(this.db, {
-      now: now.toISOString(),
-      lockedUntil,
-      workerId: this.workerId,
-      limit,
-      skipHookUrls,
-    });
+  claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    return claimDue(this.db, { ...request, workerId: this.workerId });
   }
 
   release(ids: string[]): Promise<void> {

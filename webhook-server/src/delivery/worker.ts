@@ -254,7 +254,14 @@ export class DeliveryWorker {
       const held = new Map(this.perUrl);
       for (const delivery of this.ready) held.set(delivery.hookUrl, (held.get(delivery.hookUrl) ?? 0) + 1);
       const saturated = [...held].filter(([, n]) => n >= maxHeldPerUrl).map(([url]) => url);
-      const claimed = await this.queue.claim(want, HELD_PER_SLOT * timeoutMs + LEASE_MARGIN_MS, saturated);
+      const now = this.options.clock.now();
+      const lockedUntil = new Date(now.getTime() + HELD_PER_SLOT * timeoutMs + LEASE_MARGIN_MS);
+      const claimed = await this.queue.claim({
+        now: now.toISOString(),
+        lockedUntil: lockedUntil.toISOString(),
+        limit: want,
+        skipHookUrls: saturated,
+      });
       const overflow: string[] = [];
       for (const delivery of claimed) {
         const n = held.get(delivery.hookUrl) ?? 0;
