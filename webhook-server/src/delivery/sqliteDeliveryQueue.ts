@@ -25,21 +25,29 @@ import { SqliteDeliveryThreadClient } from './sqliteDeliveryThreadClient';
  * in one transaction with those writes.
  */
 export class SqliteDeliveryQueue implements DeliveryQueue {
-  /** On the API's connection: used inside db.connection() or a transaction, never beside one. */
-  private readonly statements: DeliveryStatements;
   private readonly thread: SqliteDeliveryThreadClient | undefined;
+  private onApiConnection: DeliveryStatements | undefined;
 
   constructor(
     private readonly storage: Storage,
-    sqlite: SQLite.Database,
+    private readonly sqlite: SQLite.Database,
     private readonly clock: Clock,
     private readonly workerId: string,
     /** Claim only while this worker holds the delivery worker lock. */
-    requireLock: boolean,
+    private readonly requireLock: boolean,
   ) {
-    this.statements = prepareDeliveryStatements(sqlite, workerId, requireLock);
     const file = storage.sqliteFile;
     this.thread = file ? new SqliteDeliveryThreadClient({ file, workerId, requireLock }) : undefined;
+  }
+
+  /**
+   * The statements on the API's connection, prepared on first use (with a thread, only batches
+   * that settle calls or remove subscriptions need them). Run only inside db.connection() or a
+   * transaction, never beside one.
+   */
+  private get statements(): DeliveryStatements {
+    this.onApiConnection ??= prepareDeliveryStatements(this.sqlite, this.workerId, this.requireLock);
+    return this.onApiConnection;
   }
 
   /** Starts the delivery thread, if this database uses one. */
