@@ -45,11 +45,21 @@ export interface ThreadError {
   code?: string;
 }
 
-/** In the thread: what is sent of an error. */
+/**
+ * In the thread: what is sent of an error. Read by shape, not instanceof: an error made in another
+ * realm (a native module's, a VM context's) is no instance of this realm's Error.
+ */
 export function toThreadError(err: unknown): ThreadError {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
-  const code = (err as { code?: unknown }).code;
-  return { name: err.name, message: err.message, ...(typeof code === 'string' ? { code } : {}) };
+  const { name, message, code } = (typeof err === 'object' && err !== null ? err : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof message !== 'string') return { name: 'Error', message: String(err) };
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    message,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 /** In the queue: the error a failed reply stands for; a lost worker lock is a WorkerLockLostError again. */
