@@ -1,5 +1,5 @@
-// `npm run build` step: tsc emits only what it compiles, so the server's plain JavaScript modules
-// (the delivery database thread's entry, which a worker thread loads as it is) are copied to dist/.
+// `npm run build` step: tsc emits only what it compiles, so the server's JavaScript files (the
+// account page's browser script, http/account/assets/account.js, served as it is) are copied to dist/.
 import { cpSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 

@@ -5,6 +5,7 @@ import { migrate } from '../../../webhook-server/src/db/migrate';
 import { openStorage, type Storage } from '../../../webhook-server/src/db/storage';
 import { PgDeliveryQueue } from '../../../webhook-server/src/delivery/pgQueue';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
+import { claimDueNow } from '../../support/claims';
 import { testEngines } from '../../support/engines';
 
 // PostgreSQL only (the run's SKIPPED line about it comes from globalSetup).
@@ -53,9 +54,8 @@ describePostgres('named prepared statements on PostgreSQL', () => {
 
   test('when the delivery worker claims, then its claim statement is prepared on the connection', async () => {
     const queue = new PgDeliveryQueue(storage.db, systemClock, 'worker-a');
-    await queue.claim(10, 60_000, []);
-    await queue.finish([]);
-    await queue.claim(10, 60_000, []);
+    await claimDueNow(queue, 10);
+    await claimDueNow(queue, 10);
     expect(await prepared()).toContain('delivery_claim');
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DeliveryPump } from '../../../webhook-server/src/delivery/pump';
-import type { ClaimedDelivery } from '../../../webhook-server/src/delivery/queue';
+import type { ClaimedDelivery, ClaimRequest } from '../../../webhook-server/src/delivery/queue';
+import { systemClock } from '../../../webhook-server/src/domain/clock';
 import { WorkerLockLostError } from '../../../webhook-server/src/delivery/workerLock';
 import { captureLogs } from '../../support/capturedLogs';
 import { waitFor } from '../../support/waitFor';
@@ -27,7 +28,7 @@ function fakeQueue(due: ClaimedDelivery[]) {
   };
   return {
     state,
-    claim: async (limit: number, _leaseMs: number, skipHookUrls: string[]) => {
+    claim: async ({ limit, skipHookUrls }: ClaimRequest) => {
       state.claims.push({ limit, skipHookUrls });
       if (state.refuse) throw state.refuse;
       return due.splice(0, limit).filter((d) => !skipHookUrls.includes(d.hookUrl));
@@ -62,6 +63,7 @@ function pumpOver(
 ): DeliveryPump {
   return new DeliveryPump({
     queue,
+    clock: systemClock,
     logger: options.logger ?? captureLogs().logger,
     limits: { concurrency: 4, concurrencyPerUrl: options.concurrencyPerUrl ?? 1, timeoutMs: 1000 },
     active: options.active ?? (() => true),

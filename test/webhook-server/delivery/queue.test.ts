@@ -4,6 +4,7 @@ import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
 import { openDeliveryQueue } from '../../../webhook-server/src/delivery/openQueue';
 import type { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
+import { claimDueNow } from '../../support/claims';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
 
 describe.each(testEngines())('delivery queue on %s', (engine) => {
@@ -52,7 +53,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
           .set({ company_name: 'Doomed' })
           .where('id', '=', accountId)
           .execute();
-        claim = queue.claim(10, 60_000, []);
+        claim = claimDueNow(queue, 10);
         claimStarted();
         // Let the claim run (or wait for the connection) while this transaction is still open.
         await new Promise((resolve) => setImmediate(resolve));
@@ -82,7 +83,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
     await onePendingDelivery();
     const { db } = store.storage;
     const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
-    const [delivery] = await queue.claim(10, 60_000, []);
+    const [delivery] = await claimDueNow(queue, 10);
     await queue.finish([
       {
         deliveryId: delivery!.id,
@@ -127,7 +128,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
         data: { account: { id: accountId }, changedFields: ['companyName'] },
       });
     const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
-    const claimed = await queue.claim(10, 60_000, []);
+    const claimed = await claimDueNow(queue, 10);
     expect(claimed).toHaveLength(3);
     const [delivered, retried, takenOver] = claimed as [
       (typeof claimed)[0],

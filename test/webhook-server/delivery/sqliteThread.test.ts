@@ -11,6 +11,7 @@ import { inTransaction } from '../../../webhook-server/src/domain/db';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
 import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
+import { claimDueNow } from '../../support/claims';
 import { freshStorage, type TestStorage } from '../../support/engines';
 import { recordEvents } from '../../support/events';
 import { Receiver } from '../../support/receiver';
@@ -137,7 +138,7 @@ describe('SQLite delivery thread', () => {
     const eventIds = await recordEvents(store.storage, accountId, 3);
     const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     try {
-      const claimed = await queue.claim(10, 60_000, []);
+      const claimed = await claimDueNow(queue, 10);
       expect(claimed.map((d) => d.eventId).sort()).toEqual([...eventIds].sort());
       for (const delivery of claimed) {
         expect(delivery.signed).toEqual({
@@ -162,11 +163,12 @@ describe('SQLite delivery thread', () => {
     await recordEvents(store.storage, accountId, 4);
     const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     try {
-      expect(await queue.claim(2, 60_000, [])).toHaveLength(2);
+      expect(await claimDueNow(queue, 2)).toHaveLength(2);
       // What a crash of the thread looks like from the queue's side.
-      const thread = (queue as unknown as { path: { thread: { terminate(): Promise<number> } } }).path.thread;
+      const thread = (queue as unknown as { thread: { thread: { terminate(): Promise<number> } } }).thread
+        .thread;
       await thread.terminate();
-      expect(await queue.claim(10, 60_000, [])).toHaveLength(2);
+      expect(await claimDueNow(queue, 10)).toHaveLength(2);
     } finally {
       await queue.close();
     }
@@ -204,7 +206,7 @@ describe('SQLite in memory', () => {
       });
       await recordEvents(storage, account.id, 3);
       const queue = openDeliveryQueue(storage, systemClock, 'worker-memory');
-      const claimed = await queue.claim(10, 60_000, []);
+      const claimed = await claimDueNow(queue, 10);
       expect(claimed).toHaveLength(3);
       await queue.finish(
         claimed.map((delivery) => ({

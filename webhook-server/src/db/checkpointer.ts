@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { CheckpointReply, CheckpointRequest, CheckpointThreadData } from './checkpointProtocol';
+import { startThread } from './startThread';
 import type { Storage } from './storage';
 
 /** SQLite's own default: a connection checkpoints when its commit leaves 1000 pages in the WAL. */
@@ -30,9 +31,8 @@ export function startCheckpointer(
 ): Checkpointer | undefined {
   const sqlite = storage.sqlite;
   if (!sqlite || !storage.sqliteFile) return undefined;
-  const thread = new Worker(path.join(__dirname, 'checkpointThread.js'), {
-    workerData: { atlasCheckpointThread: true, file: storage.sqliteFile, intervalMs },
-  });
+  const workerData: CheckpointThreadData = { file: storage.sqliteFile, intervalMs };
+  const thread = startThread(path.join(__dirname, 'checkpointThread'), { workerData });
   thread.unref();
   sqlite.pragma('wal_autocheckpoint = 0');
   const exited = new Promise<void>((resolve) =>
@@ -42,7 +42,9 @@ export function startCheckpointer(
     }),
   );
   const ready = new Promise<void>((resolve) => {
-    thread.once('message', () => resolve());
+    thread.once('message', (reply: CheckpointReply) => {
+      if (reply.kind === 'ready') resolve();
+    });
     void exited.then(() => resolve());
   });
   let stopping = false;
@@ -56,7 +58,8 @@ export function startCheckpointer(
       stopping = true;
       // Unreferenced, the thread would not keep the process alive while it is awaited here.
       thread.ref();
-      thread.postMessage('close');
+      const close: CheckpointRequest = { kind: 'close' };
+      thread.postMessage(close);
       await exited;
     },
   };

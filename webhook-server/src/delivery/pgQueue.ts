@@ -15,7 +15,8 @@ import {
   type FinishedAttempt,
 } from './queue';
 import { settlePlatformAttempt } from './platformOutcome';
-import type { ClaimedRow } from './sqliteDelivery';
+import { deliveryStatusAfter } from './retryPolicy';
+import type { ClaimedRow, ClaimRequest } from './queue';
 
 /**
  * The PostgreSQL hot path, one round trip per batch: the worker is bound by round trips to the
@@ -33,7 +34,7 @@ const RECORD_STATEMENT = preparedStatement('delivery_record');
  */
 export async function claimDue(
   db: Kysely<Database>,
-  claim: { now: string; lockedUntil: string; workerId: string; limit: number; skipHookUrls: string[] },
+  claim: ClaimRequest & { workerId: string },
 ): Promise<ClaimedDelivery[]> {
   const { rows } = await sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
     WITH due AS (
@@ -56,13 +57,6 @@ export async function claimDue(
     LEFT JOIN subscriptions s ON s.id = c.subscription_id
     ORDER BY c.next_attempt_at`.execute(db);
   return rows.map(toClaimed);
-}
-
-/** A delivery's state after an attempt's outcome. */
-function statusAfter(outcome: FinishedAttempt['outcome']): string {
-  if (outcome === 'delivered') return 'delivered';
-  if (outcome === 'retry') return 'pending';
-  return outcome === 'gone' ? 'cancelled' : 'dead';
 }
 
 /**
@@ -104,7 +98,7 @@ export async function recordAttempts(
       delivered_at = CASE WHEN v.status = 'delivered' THEN ${updatedAt} ELSE d.delivered_at END
     FROM unnest(
       ${attempts.map((a) => a.deliveryId)}::text[],
-      ${attempts.map((a) => statusAfter(a.outcome))}::text[],
+      ${attempts.map((a) => deliveryStatusAfter(a.outcome))}::text[],
       ${attempts.map((a) => a.attemptNumber)}::int[],
       ${attempts.map((a) => a.nextAttemptAt ?? null)}::text[],
       ${attempts.map((a) => a.statusCode ?? null)}::int[],
@@ -165,16 +159,8 @@ export class PgDeliveryQueue implements DeliveryQueue {
     return this.closeDb();
   }
 
-  claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
-    const now = this.clock.now();
-    const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
-    return claimDue(this.db, {
-      now: now.toISOString(),
-      lockedUntil,
-      workerId: this.workerId,
-      limit,
-      skipHookUrls,
-    });
+  claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    return claimDue(this.db, { ...request, workerId: this.workerId });
   }
 
   release(ids: string[]): Promise<void> {

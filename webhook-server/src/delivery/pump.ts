@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock';
 import type { ClaimedDelivery, DeliveryQueue } from './queue';
 import { WorkerLockLostError } from './workerLock';
 
@@ -18,6 +19,7 @@ const LEASE_MARGIN_MS = 60_000;
 
 export interface PumpOptions {
   queue: Pick<DeliveryQueue, 'claim' | 'release'>;
+  clock: Clock;
   logger: Logger;
   /** Attempts at once, overall and per hook URL, and each attempt's timeout (for the lease). */
   limits: { concurrency: number; concurrencyPerUrl: number; timeoutMs: number };
@@ -128,8 +130,16 @@ export class DeliveryPump {
 
   /** The one call to DeliveryQueue.claim, with the lease every claim of this worker gets. */
   private claim(limit: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
-    const leaseMs = HELD_PER_SLOT * this.options.limits.timeoutMs + LEASE_MARGIN_MS;
-    return this.options.queue.claim(limit, leaseMs, skipHookUrls);
+    const now = this.options.clock.now();
+    const lockedUntil = new Date(
+      now.getTime() + HELD_PER_SLOT * this.options.limits.timeoutMs + LEASE_MARGIN_MS,
+    );
+    return this.options.queue.claim({
+      now: now.toISOString(),
+      lockedUntil: lockedUntil.toISOString(),
+      limit,
+      skipHookUrls,
+    });
   }
 
   /** Under no load, one delivery is worth claiming; otherwise wait until a round's worth of room. */

@@ -3,7 +3,6 @@ import type { Clock } from '../domain/clock';
 import type { Db } from '../domain/db';
 import type { AttemptOutcome } from './retryPolicy';
 import type { Presigned } from './sender';
-import type { ClaimedRow } from './sqliteDelivery';
 
 /** A delivery a worker has claimed, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -22,6 +21,38 @@ export interface ClaimedDelivery {
   signed?: Presigned;
   /** Set when this delivery goes to the calling platform about that call (see target.ts). */
   callId?: string;
+}
+
+/**
+ * What a claim asks for, by name: `now` and `lockedUntil` are both ISO timestamps, so a positional
+ * pair would still compile when swapped.
+ */
+export interface ClaimRequest {
+  /** Deliveries due at this time (next_attempt_at <= now) and not under a live claim. */
+  now: string;
+  /** The claim's lease: another worker may take the delivery after this. */
+  lockedUntil: string;
+  limit: number;
+  /** Hook URLs holding as many deliveries as they may (in flight or ready): none of theirs. */
+  skipHookUrls: string[];
+}
+
+/** A due delivery as either engine's claim statement reads it. */
+export interface ClaimedRow {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  hook_url: string;
+  attempt_count: number;
+  payload: string;
+  secret: string | null;
+  /** The subscription's provider (null when it was removed): picks the delivery's body and headers. */
+  provider: string | null;
+  /** Set when the delivery dispatches (or cancels) this call at the calling platform. */
+  call_id: string | null;
+  /** Signed when claimed (SQLite's delivery thread): the webhook-timestamp and webhook-signature to send. */
+  webhook_timestamp?: string;
+  webhook_signature?: string;
 }
 
 export interface FinishedAttempt {
@@ -48,8 +79,8 @@ export interface DeliveryQueue {
   /** Ready to claim (SQLite: its delivery thread is up). */
   open(): Promise<void>;
   close(): Promise<void>;
-  /** Claims up to `limit` due deliveries for `leaseMs`, none of whose hook URL is in skipHookUrls. */
-  claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]>;
+  /** Claims up to `limit` due deliveries until `lockedUntil`, none of whose hook URL is in skipHookUrls. */
+  claim(request: ClaimRequest): Promise<ClaimedDelivery[]>;
   /** Gives claims back untouched (more than a hook URL may take at once). */
   release(ids: string[]): Promise<void>;
   /** SQLite, on taking the worker lock: the previous holder's claims are void. */

@@ -2,6 +2,13 @@ import type { AttemptResult } from './sender';
 
 export type AttemptOutcome = 'delivered' | 'retry' | 'dead' | 'gone';
 
+/** A delivery's status after an attempt with this outcome. */
+export function deliveryStatusAfter(outcome: AttemptOutcome): 'delivered' | 'pending' | 'cancelled' | 'dead' {
+  if (outcome === 'delivered') return 'delivered';
+  if (outcome === 'retry') return 'pending';
+  return outcome === 'gone' ? 'cancelled' : 'dead';
+}
+
 export interface RetryPolicy {
   retrySchedule: number[];
   retryAfterMaxMs: number;

@@ -3,49 +3,67 @@ import type { Storage } from '../db/storage';
 import type { Clock } from '../domain/clock';
 import { inTransaction } from '../domain/db';
 import { removeSubscription } from '../domain/hooks/subscriptions';
-import { newId } from '../domain/ids';
 import { settlePlatformAttempt } from './platformOutcome';
 import {
   cancelDelivery,
   releaseClaims,
+  toClaimed,
   type ClaimedDelivery,
+  type ClaimRequest,
   type DeliveryQueue,
   type FinishedAttempt,
 } from './queue';
-import { sqliteDeliveryPath, type SqliteDeliveryPath } from './sqliteQueue';
+import { prepareDeliveryStatements, type DeliveryStatements } from './sqliteDeliveryStatements';
+import { SqliteDeliveryThreadClient } from './sqliteDeliveryThreadClient';
 
 /**
- * The queue on SQLite: one worker per database (the worker lock), whose hot statements (the claim,
- * recording successes) are prepared once in sqliteDelivery.js and run in a thread of their own for
- * a database file; retries, dead deliveries, 410s and platform requests go through Kysely.
+ * The queue on SQLite: one worker per database (the worker lock). The claim and the record of
+ * attempts are statements prepared once (sqliteDeliveryStatements.ts). On a database file they run
+ * in a thread of their own (sqliteDeliveryThreadClient.ts), so the API comes first; in memory (a
+ * database that cannot be opened twice) on the API's connection. Attempts that also move a call
+ * (platform requests) or remove a subscription (410 Gone) are recorded on the API's connection,
+ * in one transaction with those writes.
  */
 export class SqliteDeliveryQueue implements DeliveryQueue {
-  private readonly path: SqliteDeliveryPath;
+  private readonly thread: SqliteDeliveryThreadClient | undefined;
+  private onApiConnection: DeliveryStatements | undefined;
 
   constructor(
     private readonly storage: Storage,
-    sqlite: SQLite.Database,
+    private readonly sqlite: SQLite.Database,
     private readonly clock: Clock,
     private readonly workerId: string,
     /** Claim only while this worker holds the delivery worker lock. */
-    requireLock: boolean,
+    private readonly requireLock: boolean,
   ) {
-    this.path = sqliteDeliveryPath(storage.db, sqlite, storage.sqliteFile, workerId, requireLock);
+    const file = storage.sqliteFile;
+    this.thread = file ? new SqliteDeliveryThreadClient({ file, workerId, requireLock }) : undefined;
+  }
+
+  /**
+   * The statements on the API's connection, prepared on first use (with a thread, only batches
+   * that settle calls or remove subscriptions need them). Run only inside db.connection() or a
+   * transaction, never beside one.
+   */
+  private get statements(): DeliveryStatements {
+    this.onApiConnection ??= prepareDeliveryStatements(this.sqlite, this.workerId, this.requireLock);
+    return this.onApiConnection;
   }
 
   /** Starts the delivery thread, if this database uses one. */
-  open(): Promise<void> {
-    return this.path.open();
+  async open(): Promise<void> {
+    await this.thread?.open();
   }
 
-  close(): Promise<void> {
-    return this.path.close();
+  async close(): Promise<void> {
+    await this.thread?.close();
   }
 
-  claim(limit: number, leaseMs: number, skipHookUrls: string[]): Promise<ClaimedDelivery[]> {
-    const now = this.clock.now();
-    const lockedUntil = new Date(now.getTime() + leaseMs).toISOString();
-    return this.path.claim(now.toISOString(), lockedUntil, limit, skipHookUrls);
+  async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const rows = this.thread
+      ? await this.thread.claim(request)
+      : await this.onConnection(() => this.statements.claim(request));
+    return rows.map(toClaimed);
   }
 
   release(ids: string[]): Promise<void> {
@@ -76,69 +94,27 @@ export class SqliteDeliveryQueue implements DeliveryQueue {
   async finish(attempts: FinishedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     const updatedAt = this.clock.now().toISOString();
-    if (attempts.every((a) => a.outcome === 'delivered' && !a.callId)) {
-      await this.path.recordDelivered(attempts, updatedAt);
+    const calls = attempts.filter((a) => a.callId);
+    const gone = attempts.filter((a) => a.outcome === 'gone' && !a.callId);
+    if (calls.length === 0 && gone.length === 0) {
+      if (this.thread) await this.thread.record(attempts, updatedAt);
+      else await this.onConnection(() => this.statements.record(attempts, updatedAt));
       return;
     }
     await inTransaction(this.storage.db, async (trx) => {
       // Calls first, then deliveries: the order cancel takes its locks in, so the two never deadlock.
-      for (const a of attempts) if (a.callId) await settlePlatformAttempt(trx, this.clock, a.callId, a);
-      await trx
-        .insertInto('delivery_attempts')
-        .values(
-          attempts.map((a) => ({
-            id: newId('att'),
-            delivery_id: a.deliveryId,
-            started_at: a.startedAt,
-            duration_ms: a.durationMs,
-            status_code: a.statusCode ?? null,
-            error: a.error ?? null,
-            outcome: a.outcome,
-          })),
-        )
-        .execute();
-      // Successes, the common case, are written with one statement per status code.
-      const delivered = new Map<number, string[]>();
-      for (const a of attempts) {
-        if (a.outcome === 'delivered' && a.statusCode !== undefined) {
-          delivered.set(a.statusCode, [...(delivered.get(a.statusCode) ?? []), a.deliveryId]);
-          continue;
-        }
-        await trx
-          .updateTable('deliveries')
-          .set({
-            status: a.outcome === 'retry' ? 'pending' : a.outcome === 'gone' ? 'cancelled' : 'dead',
-            attempt_count: a.attemptNumber,
-            next_attempt_at: a.nextAttemptAt ?? null,
-            locked_until: null,
-            locked_by: null,
-            last_status_code: a.statusCode ?? null,
-            last_error: a.error ?? null,
-            updated_at: updatedAt,
-          })
-          .where('id', '=', a.deliveryId)
-          .where('locked_by', '=', this.workerId)
-          .execute();
-        if (a.outcome === 'gone' && !a.callId) await removeSubscription(trx, this.clock, a.subscriptionId);
-      }
-      for (const [statusCode, ids] of delivered) {
-        await trx
-          .updateTable('deliveries')
-          .set((eb) => ({
-            status: 'delivered',
-            attempt_count: eb('attempt_count', '+', 1),
-            next_attempt_at: null,
-            locked_until: null,
-            locked_by: null,
-            last_status_code: statusCode,
-            last_error: null,
-            updated_at: updatedAt,
-            delivered_at: updatedAt,
-          }))
-          .where('id', 'in', ids)
-          .where('locked_by', '=', this.workerId)
-          .execute();
-      }
+      for (const a of calls) await settlePlatformAttempt(trx, this.clock, a.callId!, a);
+      // Inside Kysely's transaction on the same connection: the statements join it.
+      this.statements.record(attempts, updatedAt);
+      for (const a of gone) await removeSubscription(trx, this.clock, a.subscriptionId);
     });
+  }
+
+  /**
+   * Holds Kysely's connection lock while the statements run (synchronously, in a better-sqlite3
+   * transaction of their own), so they never mix with a transaction another caller has open.
+   */
+  private onConnection<T>(run: () => T): Promise<T> {
+    return this.storage.db.connection().execute(async () => run());
   }
 }

@@ -81,6 +81,7 @@ export class DeliveryWorker {
     });
     this.pump = new DeliveryPump({
       queue: this.queue,
+      clock: options.clock,
       logger,
       limits: config,
       active: () => this.active,

@@ -1,9 +1,6 @@
-'use strict';
-// ULIDs for every id (domain/ids.ts) and for the delivery database thread's attempt rows
-// (delivery/sqliteDelivery.js): plain JavaScript, since a worker thread loads files as they are.
-// Types are in ulid.d.ts.
-const { randomFillSync } = require('node:crypto');
-const { monotonicFactory } = require('ulidx');
+// ULIDs for every id (domain/ids.ts), in the API's thread as in the delivery database thread's.
+import { randomFillSync } from 'node:crypto';
+import { monotonicFactory } from 'ulidx';
 
 const POOL_BYTES = 4096;
 
@@ -13,7 +10,7 @@ const POOL_BYTES = 4096;
  * API thread's time when recording events. Each value is k/32 with k uniform in 0..31, which
  * ulidx maps to the k-th character of its alphabet.
  */
-function pooledRandom() {
+export function pooledRandom(): () => number {
   const pool = new Uint8Array(POOL_BYTES);
   let next = POOL_BYTES;
   return () => {
@@ -21,13 +18,11 @@ function pooledRandom() {
       randomFillSync(pool);
       next = 0;
     }
-    return (pool[next++] & 31) / 32;
+    return (pool[next++]! & 31) / 32;
   };
 }
 
 /** A ULID generator: sortable, and within one millisecond each id sorts after the previous one. */
-function ulidFactory() {
+export function ulidFactory(): ReturnType<typeof monotonicFactory> {
   return monotonicFactory(pooledRandom());
 }
-
-module.exports = { ulidFactory, pooledRandom };

@@ -1,10 +1,10 @@
-'use strict';
 // How every connection to an Atlas SQLite file is set up: the API's (storage.ts) and those of the
-// worker threads (the delivery thread, the checkpoint thread). Plain JavaScript, since a worker
-// thread loads its files as they are. Types are in sqliteConnection.d.ts.
+// worker threads (the delivery thread, the checkpoint thread).
+import os from 'node:os';
+import SQLite from 'better-sqlite3';
 
-/** The pragmas every connection to an Atlas SQLite file uses. */
-function configureConnection(sqlite) {
+/** The pragmas every connection to an Atlas SQLite file uses (WAL, foreign keys, busy timeout). */
+export function configureConnection(sqlite: SQLite.Database): void {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -18,9 +18,8 @@ function configureConnection(sqlite) {
  * load it slows down, never API requests. Elsewhere the call would renice the whole process, so it
  * is not made.
  */
-function yieldToOtherThreads() {
+function yieldToOtherThreads(): void {
   if (process.platform !== 'linux') return;
-  const os = require('node:os');
   try {
     os.setPriority(Math.min(19, os.getPriority() + 10));
   } catch {
@@ -29,12 +28,9 @@ function yieldToOtherThreads() {
 }
 
 /** A worker thread's own connection to an existing database file, at background priority. */
-function openThreadConnection(file) {
+export function openThreadConnection(file: string): SQLite.Database {
   yieldToOtherThreads();
-  const SQLite = require('better-sqlite3');
   const sqlite = new SQLite(file, { fileMustExist: true });
   configureConnection(sqlite);
   return sqlite;
 }
-
-module.exports = { configureConnection, openThreadConnection };
