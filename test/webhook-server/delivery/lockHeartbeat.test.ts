@@ -122,6 +122,36 @@ describe('the SQLite worker lock heartbeat', () => {
     expect(lock.calls.at(-1)).toBe('release');
   });
 
+  test('when opening the queue outlasts heartbeats, then they renew the lock meanwhile and claiming starts after it opened', async () => {
+    let opened!: () => void;
+    const beats = heartbeat({
+      intervalMs: 10,
+      onTaken: () => new Promise<void>((resolve) => (opened = resolve)),
+    });
+    const started = beats.start();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(lock.calls.filter((call) => call === 'renew').length).toBeGreaterThanOrEqual(2);
+    expect(beats.holding).toBe(false);
+    opened();
+    await expect(started).resolves.toBe('held');
+    expect(beats.holding).toBe(true);
+    await beats.release();
+  });
+
+  test('when the lock is taken over while the queue opens, then the worker never claims', async () => {
+    let opened!: () => void;
+    const beats = heartbeat({ onTaken: () => new Promise<void>((resolve) => (opened = resolve)) });
+    const started = beats.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    lock.takenOver();
+    await beats.beat();
+    opened();
+    await started;
+    expect(beats.holding).toBe(false);
+    expect(events).toStrictEqual(['lost']);
+    await beats.release();
+  });
+
   test('when voiding the previous claims fails, then the lock is not counted as held and the next beat tries again', async () => {
     lock.heldByOther = true;
     let failures = 1;

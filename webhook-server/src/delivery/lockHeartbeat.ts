@@ -27,6 +27,9 @@ export interface LockHeartbeatOptions {
  * worker may claim is `holding`; the pump checks it before every claim and launch.
  */
 export class LockHeartbeat {
+  /** This worker holds the lock row (heartbeats renew it), from the moment it was acquired. */
+  private ownsLock = false;
+  /** ...and may claim: the previous holder's claims are void and the queue is open. */
   private holdingLock = false;
   private mayTakeOver: boolean;
   private timer: NodeJS.Timeout | undefined;
@@ -45,27 +48,26 @@ export class LockHeartbeat {
    * then try to take it over), 'refused' otherwise (no heartbeats start).
    */
   async start(): Promise<'held' | 'waiting' | 'refused'> {
-    let state: 'held' | 'waiting' | 'refused';
-    if (await this.options.lock.acquire()) {
-      await this.took();
-      state = 'held';
-    } else {
-      state = this.options.waitForLock ? 'waiting' : 'refused';
-    }
-    if (state !== 'refused') {
-      this.timer = setInterval(() => void this.beat(), this.options.intervalMs);
-      this.timer.unref();
-    }
-    return state;
+    const acquired = await this.options.lock.acquire();
+    if (!acquired && !this.options.waitForLock) return 'refused';
+    // Heartbeats start before the queue opens (a database thread, slow on a busy machine), so the
+    // lock taken here is renewed meanwhile and no other worker sees it stale.
+    this.timer = setInterval(() => void this.beat(), this.options.intervalMs);
+    this.timer.unref();
+    if (!acquired) return 'waiting';
+    this.ownsLock = true;
+    await this.took();
+    return 'held';
   }
 
   /** Renews the lock while holding it; otherwise, when waiting for it, tries to take it. */
   beat(): Promise<void> {
     this.beating ??= (async () => {
       try {
-        if (this.holdingLock) {
+        if (this.ownsLock) {
           if (!(await this.options.lock.renew())) this.lost();
         } else if (this.mayTakeOver && (await this.options.lock.acquire())) {
+          this.ownsLock = true;
           await this.took();
           this.options.logger.info(
             { worker: this.options.workerId },
@@ -85,7 +87,8 @@ export class LockHeartbeat {
    * by a heartbeat whose renewal was refused, and by the pump when a claim was refused.
    */
   lost(): void {
-    if (!this.holdingLock) return;
+    if (!this.ownsLock) return;
+    this.ownsLock = false;
     this.holdingLock = false;
     this.options.logger.error(
       { worker: this.options.workerId },
@@ -107,13 +110,21 @@ export class LockHeartbeat {
     this.mayTakeOver = false;
     clearInterval(this.timer);
     await this.beating;
-    if (this.holdingLock) await this.options.lock.release();
+    if (this.ownsLock) await this.options.lock.release();
+    this.ownsLock = false;
     this.holdingLock = false;
   }
 
   /** Claiming begins only once the previous holder's claims are void. */
   private async took(): Promise<void> {
-    await this.options.onTaken();
-    this.holdingLock = true;
+    try {
+      await this.options.onTaken();
+    } catch (err) {
+      // Not taken: the next beat acquires again and retries voiding the previous claims.
+      this.ownsLock = false;
+      throw err;
+    }
+    // Lost meanwhile (a renewal refused while the queue opened): never claim.
+    this.holdingLock = this.ownsLock;
   }
 }
