@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
+import { accessLog } from './accessLog';
 import { accountPageRoutes } from './account';
 import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
@@ -24,7 +23,6 @@ import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { testEventRoutes } from './routes/testEvents';
 import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
-import { loggableUrl } from '../logger';
 import { refuseMalformedText } from './requestHygiene';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -34,21 +32,11 @@ export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      serializers: { req: (req: { url: string }) => ({ ...req, url: loggableUrl(req.url) }) },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(accessLog(ctx.logger));
   app.use(helmet());
+  // The API first: its requests then pass none of the other modules' routers (each a list of
+  // routes to try) on the way. No other module serves a path under /v1/api.
+  app.use('/v1/api', express.json({ limit: JSON_BODY_LIMIT }), refuseMalformedText, apiRouter(ctx));
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
@@ -68,6 +56,13 @@ export function buildApp(ctx: AppContext): Express {
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(refuseMalformedText);
 
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** /v1/api: every route behind an account credential and the per-credential rate limit. */
+function apiRouter(ctx: AppContext): Router {
   const api = Router();
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
   api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
@@ -80,9 +75,5 @@ export function buildApp(ctx: AppContext): Express {
   api.use(testEventRoutes(ctx));
   api.use(eventStreamRoutes(ctx));
   if (ctx.config.env !== 'production') api.use(testHelperRoutes(ctx));
-  app.use('/v1/api', api);
-
-  app.use(notFoundHandler);
-  app.use(errorHandler);
-  return app;
+  return api;
 }
