@@ -113,6 +113,8 @@ async function callEvents(server: ServerProcess, count: number, deliveriesBefore
   const figure = await measure(server, {
     url: `${atlasUrl}/v1/internal/call-events`,
     amount: callIds.length,
+    // A report that timed out would be neither resent nor counted: on a loaded machine, wait.
+    timeout: 120,
     requests: [
       {
         method: 'POST',
