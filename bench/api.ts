@@ -1,87 +1,206 @@
 // npm run bench:api: requests/s of an authenticated GET /v1/api/account against a bare Express 5
-// route returning the same JSON on the same machine, with autocannon at the same connections.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+// route returning the same JSON, and call_completed reports/s on POST /v1/internal/call-events,
+// with autocannon at the same connections. The servers run in their own process (bench/apiServer.ts)
+// so the load generator never takes their CPU time; each round's CPU time of that process divided
+// by its requests is printed beside the rates, a figure the other load on a shared machine moves less.
+import { fork, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import express from 'express';
-import pino from 'pino';
-import { loadConfig } from '../webhook-server/src/config';
-import { openStorage } from '../webhook-server/src/db/storage';
-import { sql } from 'kysely';
-import { migrate, withMigrationLock } from '../webhook-server/src/db/migrate';
-import { createAccount } from '../webhook-server/src/domain/accounts';
-import { issueApiKey } from '../webhook-server/src/domain/apiKeys';
-import { systemClock } from '../webhook-server/src/domain/clock';
-import { startServer } from '../webhook-server/src/server';
+import { SERVICE_TOKEN, type ApiBenchReady, type ApiBenchReply, type ApiBenchRequest } from './apiServer';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** call_completed reports a round: each completes one call prepared beforehand. */
+const REPORTS = Number(process.env.BENCH_REPORTS ?? 20000);
+const DURATION_SECONDS = 42;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+/** A folder for the server process's CPU profile (node --cpu-prof), written when it exits. */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+/** `account` or `call-events` runs only that part (to profile one), both by default. */
+const ONLY = process.env.BENCH_ONLY;
+const RUN_ACCOUNT = ONLY !== 'call-events';
+const RUN_CALL_EVENTS = ONLY !== 'account';
 
 interface Figure {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** CPU time of the server process (all its threads) per request, in µs. */
+  serverCpuMicros: number;
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<Figure> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+class ServerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly ready: ApiBenchReady,
+  ) {}
+
+  static async start(): Promise<ServerProcess> {
+    const execArgv = [
+      '--import',
+      'tsx',
+      ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
+    ];
+    const child = fork(path.join(__dirname, 'apiServer.ts'), [], { execArgv });
+    const ready = await new Promise<ApiBenchReady>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
+      child.once('message', (reply: ApiBenchReply) =>
+        reply.op === 'ready' ? resolve(reply.ready) : reject(new Error(JSON.stringify(reply))),
+      );
+    });
+    return new ServerProcess(child, ready);
+  }
+
+  ask<Op extends ApiBenchRequest['op']>(
+    request: Extract<ApiBenchRequest, { op: Op }>,
+  ): Promise<Extract<ApiBenchReply, { op: Op }>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (reply: ApiBenchReply) => {
+        this.child.off('message', onMessage);
+        if (reply.op === 'error') reject(new Error(reply.message));
+        else resolve(reply as Extract<ApiBenchReply, { op: Op }>);
+      };
+      this.child.on('message', onMessage);
+      this.child.send(request);
+    });
+  }
+
+  async cpuMicros(): Promise<number> {
+    return (await this.ask({ op: 'cpu' })).cpuMicros;
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.ask({ op: 'close' });
+    await exited;
+  }
+}
+
+async function measure(server: ServerProcess, options: autocannon.Options): Promise<Figure> {
+  const cpuBefore = await server.cpuMicros();
+  const result = await autocannon({ connections: CONNECTIONS, ...options });
+  const cpu = (await server.cpuMicros()) - cpuBefore;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    serverCpuMicros: Math.round(cpu / Math.max(1, result.requests.total)),
   };
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-api-'));
-  const schema = DATABASE_URL ? `bench_api_${Date.now()}` : undefined;
-  const databaseUrl = DATABASE_URL ?? `sqlite:${path.join(dir, 'api.sqlite')}`;
-  const storage = openStorage(databaseUrl, { schema });
-  await migrate(storage);
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    ATLAS_SERVICE_TOKEN: 'bench-service-token-0123456789abcdef0123456789',
-    ATLAS_SEED_DEMO: 'false',
-    DELIVERY_WORKER: 'false',
-    // The bench is one client: the per-key limit would answer 429 to nearly all of it.
-    API_RATE_LIMIT: '10000000',
-    LOG_LEVEL: 'silent',
+function getAccount(server: ServerProcess, bare: boolean): Promise<Figure> {
+  const { atlasUrl, bareUrl, apiKey } = server.ready;
+  return measure(server, {
+    url: `${bare ? bareUrl : atlasUrl}/v1/api/account`,
+    duration: SECONDS,
+    headers: bare ? {} : { 'api-key': apiKey },
   });
-  // The bench closes the storage it opened (the server leaves a storage it was given open).
-  const server = await startServer(config, { storage, logger: pino({ level: 'silent' }) });
-  const account = await createAccount(storage.db, systemClock, {
-    companyName: 'Bench',
-    adminName: 'Bench',
-    adminEmail: `bench.${Date.now()}@example.com`,
-    password: 'benchmark-password',
-    planId: 'pro',
-  });
-  const { apiKey } = await issueApiKey(storage.db, systemClock, account.id);
-  const accountUrl = `${server.url}/v1/api/account`;
-  const body = await (await fetch(accountUrl, { headers: { 'api-key': apiKey } })).text();
+}
 
-  // The floor: Express 5 with nothing but a route that answers the same JSON.
-  const bare = express();
-  bare.get('/v1/api/account', (_req, res) => {
-    res.type('application/json').send(body);
+/**
+ * One call_completed report per prepared call, each sent once; afterwards every call must be
+ * completed, debited once and have its one delivery queued, or the round fails.
+ */
+async function callEvents(server: ServerProcess, count: number, deliveriesBefore: number): Promise<Figure> {
+  const { callIds } = await server.ask({ op: 'prepareCalls', count });
+  const { atlasUrl, campaignId } = server.ready;
+  let next = 0;
+  let created = 0;
+  const figure = await measure(server, {
+    url: `${atlasUrl}/v1/internal/call-events`,
+    amount: callIds.length,
+    // A report that timed out would be neither resent nor counted: on a loaded machine, wait.
+    timeout: 120,
+    requests: [
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            type: 'call_completed',
+            callId: callIds[next++],
+            campaignId,
+            phoneNumber: '+14155550100',
+            status: 'completed',
+            durationSeconds: DURATION_SECONDS,
+            summary: 'The customer booked a demo for Tuesday.',
+            occurredAt: new Date().toISOString(),
+          }),
+        }),
+        onResponse: (status) => {
+          if (status === 201) created += 1;
+        },
+      },
+    ],
   });
-  const bareServer = bare.listen(0, '127.0.0.1');
-  await new Promise((resolve) => bareServer.once('listening', resolve));
-  const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/v1/api/account`;
+  const { verdict } = await server.ask({ op: 'verifyCalls', callIds, durationSeconds: DURATION_SECONDS });
+  const expected = {
+    completed: count,
+    ledgerRows: count,
+    ledgerSeconds: count * DURATION_SECONDS,
+    deliveries: deliveriesBefore + count,
+  };
+  if (created !== count || JSON.stringify(verdict) !== JSON.stringify(expected))
+    throw new Error(
+      `call-events round: ${created} of ${count} reports answered 201; found ${JSON.stringify(verdict)}, expected ${JSON.stringify(expected)}`,
+    );
+  return figure;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+interface Round {
+  bareExpress?: Figure;
+  getAccount?: Figure;
+  ratio?: number;
+  callEvents?: Figure;
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
+  const server = await ServerProcess.start();
   try {
-    // Warm-up for both (JIT, connections), discarded.
-    await load(bareUrl, {});
-    await load(accountUrl, { 'api-key': apiKey });
-    const bareFigure = await load(bareUrl, {});
-    const accountFigure = await load(accountUrl, { 'api-key': apiKey });
+    // Warm-up (JIT, connections, statement caches), discarded.
+    if (RUN_ACCOUNT) {
+      await getAccount(server, true);
+      await getAccount(server, false);
+    }
+    let deliveries = 0;
+    if (RUN_CALL_EVENTS) {
+      const warmReports = Math.min(REPORTS, 2000);
+      await callEvents(server, warmReports, deliveries);
+      deliveries += warmReports;
+    }
+
+    const rounds: Round[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const figures: Round = {};
+      if (RUN_ACCOUNT) {
+        // Paired back to back, so both see about the same machine.
+        figures.bareExpress = await getAccount(server, true);
+        figures.getAccount = await getAccount(server, false);
+        figures.ratio = round2(figures.getAccount.requestsPerSecond / figures.bareExpress.requestsPerSecond);
+      }
+      if (RUN_CALL_EVENTS) {
+        figures.callEvents = await callEvents(server, REPORTS, deliveries);
+        deliveries += REPORTS;
+      }
+      rounds.push(figures);
+    }
+    const medianOf = (pick: (round: Round) => number | undefined) => {
+      const values = rounds.map(pick).filter((value): value is number => value !== undefined);
+      return values.length ? median(values) : undefined;
+    };
     console.log(
       JSON.stringify(
         {
@@ -89,23 +208,22 @@ async function main(): Promise<void> {
           engine: DATABASE_URL ? 'postgres' : 'sqlite',
           connections: CONNECTIONS,
           seconds: SECONDS,
-          bareExpress: bareFigure,
-          getAccount: accountFigure,
-          ratio: Math.round((accountFigure.requestsPerSecond / bareFigure.requestsPerSecond) * 100) / 100,
+          reportsPerRound: REPORTS,
+          loadAverage: { start: round2(loadAtStart), end: round2(loadavg()[0]!) },
+          rounds,
+          ratio: medianOf((r) => r.ratio),
+          getAccountCpuMicros: medianOf((r) => r.getAccount?.serverCpuMicros),
+          bareExpressCpuMicros: medianOf((r) => r.bareExpress?.serverCpuMicros),
+          callEventsPerSecond: medianOf((r) => r.callEvents?.requestsPerSecond),
+          callEventsP99Ms: medianOf((r) => r.callEvents?.p99Ms),
+          callEventsCpuMicros: medianOf((r) => r.callEvents?.serverCpuMicros),
         },
         null,
         2,
       ),
     );
   } finally {
-    await new Promise((resolve) => bareServer.close(resolve));
     await server.close();
-    if (schema)
-      await withMigrationLock(storage, () =>
-        sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(storage.db),
-      );
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

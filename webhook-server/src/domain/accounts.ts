@@ -1,6 +1,7 @@
 import type { Account, AccountUpdate, PlanId } from '../../../schemas/generated/types';
 import type { AccountRow } from '../db/schema';
 import type { Clock } from './clock';
+import { compiledOnce } from './compiledOnce';
 import type { Db } from './db';
 import { inTransaction } from './db';
 import { AppError, conflict, notFound } from './errors';
@@ -79,8 +80,13 @@ async function assertEmailFree(db: Db, email: string, exceptAccountId?: string):
   }
 }
 
+// Most API requests read their account: compiled once.
+const accountById = compiledOnce((db, accountId: string) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', accountId),
+);
+
 export async function findAccountRow(db: Db, accountId: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  return (await accountById(db, accountId)).rows[0];
 }
 
 export async function getAccountRow(db: Db, accountId: string): Promise<AccountRow> {

@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import { compiledOnce } from './compiledOnce';
 import type { Db } from './db';
 import { inTransaction } from './db';
 import { newId } from './ids';
@@ -42,15 +43,19 @@ export async function issueApiKey(db: Db, clock: Clock, accountId: string): Prom
   return issued;
 }
 
-/** The account an active key belongs to, or undefined. */
-export async function accountForApiKey(db: Db, apiKey: string): Promise<string | undefined> {
-  const row = await db
+// Every API request runs it: compiled once.
+const activeKeyAccount = compiledOnce((db, keyHash: string) =>
+  db
     .selectFrom('api_keys')
     .select('account_id')
-    .where('key_hash', '=', hashToken(apiKey))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return row?.account_id;
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null),
+);
+
+/** The account an active key belongs to, or undefined. */
+export async function accountForApiKey(db: Db, apiKey: string): Promise<string | undefined> {
+  const { rows } = await activeKeyAccount(db, hashToken(apiKey));
+  return rows[0]?.account_id;
 }
 
 /** The account's active key as it may be shown again: its prefix and when it was created, never the key. */

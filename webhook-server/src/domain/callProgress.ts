@@ -122,11 +122,25 @@ export async function markEnded(db: Db, clock: Clock, call: CallRow, ending: Cal
 
 /** The call's row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
 export async function lockCall(db: Db, callId: string): Promise<CallRow | undefined> {
-  // A no-op update takes PostgreSQL's row lock portably; the select then sees the latest commit.
-  await db
+  // A no-op update takes PostgreSQL's row lock portably, and RETURNING reads the row it locked
+  // (the latest commit) in the same statement.
+  return db
     .updateTable('calls')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
     .where('id', '=', callId)
-    .execute();
-  return db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Records a call unless its id exists, and returns the row locked as lockCall does, in one
+ * statement: the insert, or on conflict a no-op update of the existing row.
+ */
+export async function recordOrLockCall(db: Db, row: CallRow): Promise<CallRow> {
+  return db
+    .insertInto('calls')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ updated_at: eb.ref('calls.updated_at') })))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

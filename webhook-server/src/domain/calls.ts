@@ -1,6 +1,6 @@
 import type { CallEventReport, CallStatus } from '../../../schemas/generated/types';
 import { FINAL_STATUSES, isFinalStatus } from './callLifecycle';
-import { lockCall, markEnded, markStarted } from './callProgress';
+import { markEnded, markStarted, recordOrLockCall } from './callProgress';
 import type { Clock } from './clock';
 import type { Db } from './db';
 import { inTransaction } from './db';
@@ -43,33 +43,28 @@ export async function reportCallEvent(
     }
     const accountId = campaign.account_id;
     const now = clock.now().toISOString();
-    // Insert-or-ignore, then lock the row: concurrent reports of one call queue up behind the
-    // first transaction and each sees what the one before it applied.
-    await trx
-      .insertInto('calls')
-      .values({
-        id: report.callId,
-        account_id: accountId,
-        campaign_id: campaign.id,
-        phone_number: report.phoneNumber,
-        customer_name: report.customerName ?? null,
-        status: 'dispatched',
-        duration_seconds: null,
-        summary: null,
-        transcript: null,
-        recording_url: null,
-        parameters: '{}',
-        started_at: null,
-        completed_at: null,
-        created_at: now,
-        updated_at: now,
-        failure_reason: null,
-        idempotency_key: null,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    const call = await lockCall(trx, report.callId);
-    if (!call || call.account_id !== accountId || call.campaign_id !== campaign.id) {
+    // Insert-or-lock: concurrent reports of one call queue up behind the first transaction and
+    // each sees what the one before it applied.
+    const call = await recordOrLockCall(trx, {
+      id: report.callId,
+      account_id: accountId,
+      campaign_id: campaign.id,
+      phone_number: report.phoneNumber,
+      customer_name: report.customerName ?? null,
+      status: 'dispatched',
+      duration_seconds: null,
+      summary: null,
+      transcript: null,
+      recording_url: null,
+      parameters: '{}',
+      started_at: null,
+      completed_at: null,
+      created_at: now,
+      updated_at: now,
+      failure_reason: null,
+      idempotency_key: null,
+    });
+    if (call.account_id !== accountId || call.campaign_id !== campaign.id) {
       throw new AppError(
         409,
         `Call ${report.callId} was reported for another campaign; a call keeps its campaign.`,

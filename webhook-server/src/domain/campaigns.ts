@@ -1,6 +1,7 @@
 import type { Campaign } from '../../../schemas/generated/types';
 import type { CampaignRow } from '../db/schema';
 import type { Clock } from './clock';
+import { compiledOnce } from './compiledOnce';
 import type { Db } from './db';
 import { AppError, notFound } from './errors';
 import { newId } from './ids';
@@ -81,6 +82,11 @@ export async function requireCampaignOfAccount(
 }
 
 /** The campaign a platform report names, whichever account owns it. */
+// Every platform report reads its campaign: compiled once.
+const campaignById = compiledOnce((db, campaignId: string) =>
+  db.selectFrom('campaigns').selectAll().where('id', '=', campaignId),
+);
+
 export async function findCampaignRow(db: Db, campaignId: string): Promise<CampaignRow | undefined> {
-  return db.selectFrom('campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
+  return (await campaignById(db, campaignId)).rows[0];
 }

@@ -1,6 +1,7 @@
 import type { Usage } from '../../../schemas/generated/types';
 import type { UsagePeriodRow } from '../db/schema';
 import type { Clock } from './clock';
+import { compiledOnce } from './compiledOnce';
 import type { Db } from './db';
 import { inTransaction } from './db';
 import { reviewMinutesLow } from './hooks/minutesLow';
@@ -42,14 +43,22 @@ export async function openFirstPeriod(db: Db, accountId: string, planId: string,
     .execute();
 }
 
-async function latestPeriod(db: Db, accountId: string): Promise<UsagePeriodRow> {
-  const row = await db
+// Read by every call report, usage read and purchase: compiled once.
+const latestPeriodOf = compiledOnce((db, accountId: string) =>
+  db
     .selectFrom('usage_periods')
     .selectAll()
     .where('account_id', '=', accountId)
     .orderBy('period_start', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1),
+);
+
+const planOf = compiledOnce((db, accountId: string) =>
+  db.selectFrom('accounts').select('plan_id').where('id', '=', accountId),
+);
+
+async function latestPeriod(db: Db, accountId: string): Promise<UsagePeriodRow> {
+  const [row] = (await latestPeriodOf(db, accountId)).rows;
   if (!row) throw new Error(`Account ${accountId} has no usage period`);
   return row;
 }
@@ -145,7 +154,8 @@ export async function applyLedgerEntry(
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
       return { applied: false, before, after: before };
-    await trx
+    // The current period is the latest one (currentPeriod rolled forward to it).
+    const after = await trx
       .updateTable('usage_periods')
       .set((eb) =>
         entry.kind === 'call'
@@ -154,14 +164,10 @@ export async function applyLedgerEntry(
       )
       .where('account_id', '=', entry.accountId)
       .where('period_start', '=', before.period_start)
-      .execute();
-    const after = await latestPeriod(trx, entry.accountId);
-    const account = await trx
-      .selectFrom('accounts')
-      .select('plan_id')
-      .where('id', '=', entry.accountId)
+      .returningAll()
       .executeTakeFirstOrThrow();
-    await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account.plan_id));
+    const [account] = (await planOf(trx, entry.accountId)).rows;
+    await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
     return { applied: true, before, after };
   });
 }

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { loggableUrl } from '../logger';
 import { accountPageRoutes } from './account';
 import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
@@ -24,7 +25,6 @@ import { stripeWebhookRoutes } from './routes/stripeWebhook';
 import { testEventRoutes } from './routes/testEvents';
 import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
-import { loggableUrl } from '../logger';
 import { refuseMalformedText } from './requestHygiene';
 
 export const JSON_BODY_LIMIT = '256kb';
@@ -49,6 +49,9 @@ export function buildApp(ctx: AppContext): Express {
     }),
   );
   app.use(helmet());
+  // The API first: its requests then pass none of the other modules' routers (each a list of
+  // routes to try) on the way. No other module serves a path under /v1/api.
+  app.use('/v1/api', express.json({ limit: JSON_BODY_LIMIT }), refuseMalformedText, apiRouter(ctx));
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
@@ -68,6 +71,13 @@ export function buildApp(ctx: AppContext): Express {
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(refuseMalformedText);
 
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** /v1/api: every route behind an account credential and the per-credential rate limit. */
+function apiRouter(ctx: AppContext): Router {
   const api = Router();
   api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
   api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
@@ -80,9 +90,5 @@ export function buildApp(ctx: AppContext): Express {
   api.use(testEventRoutes(ctx));
   api.use(eventStreamRoutes(ctx));
   if (ctx.config.env !== 'production') api.use(testHelperRoutes(ctx));
-  app.use('/v1/api', api);
-
-  app.use(notFoundHandler);
-  app.use(errorHandler);
-  return app;
+  return api;
 }

@@ -1,8 +1,18 @@
 import type { Usage } from '../../../../schemas/generated/types';
 import type { Clock } from '../clock';
+import { compiledOnce } from '../compiledOnce';
 import type { Db } from '../db';
 import { recordEvent } from '../events';
 import { defaultThresholdMinutes } from './thresholds';
+
+// Every change to remaining time (each call report) reads them: compiled once.
+const minutesLowSubscriptions = compiledOnce((db, accountId: string) =>
+  db
+    .selectFrom('subscriptions')
+    .select(['id', 'threshold_minutes', 'armed'])
+    .where('account_id', '=', accountId)
+    .where('trigger_name', '=', 'minutes_low'),
+);
 
 /**
  * Fires minutes_low for each subscription whose threshold the remaining time has just dropped
@@ -11,12 +21,7 @@ import { defaultThresholdMinutes } from './thresholds';
  * with the usage after the change. The conditional update makes a concurrent review fire once.
  */
 export async function reviewMinutesLow(db: Db, clock: Clock, accountId: string, usage: Usage): Promise<void> {
-  const subscriptions = await db
-    .selectFrom('subscriptions')
-    .select(['id', 'threshold_minutes', 'armed'])
-    .where('account_id', '=', accountId)
-    .where('trigger_name', '=', 'minutes_low')
-    .execute();
+  const { rows: subscriptions } = await minutesLowSubscriptions(db, accountId);
   for (const subscription of subscriptions) {
     const thresholdMinutes = subscription.threshold_minutes ?? defaultThresholdMinutes(usage.includedMinutes);
     const below = usage.remainingSeconds < thresholdMinutes * 60;
