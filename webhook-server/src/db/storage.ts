@@ -87,6 +87,11 @@ function openPostgres(databaseUrl: string, max: number, settings: Record<string,
     ...(startup.length ? { options: startup.join(' ') } : {}),
     Client: PreparingClient,
   });
+  // An idle connection closed by the server (a restart, pg_terminate_backend, a proxy's timeout)
+  // is an 'error' event on the pool, and an event without a listener ends the process. The pool
+  // has already dropped that client and the next query opens a new one; a query's own error still
+  // reaches its caller.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
