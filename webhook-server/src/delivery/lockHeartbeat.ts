@@ -56,7 +56,13 @@ export class LockHeartbeat {
     this.timer.unref();
     if (!acquired) return 'waiting';
     this.ownsLock = true;
-    await this.took();
+    try {
+      await this.took();
+    } catch (err) {
+      // start() fails as a whole: no heartbeat goes on taking the lock for a worker that never started.
+      clearInterval(this.timer);
+      throw err;
+    }
     return 'held';
   }
 
