@@ -25,6 +25,8 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL;
 // The peers (bench/peers.ts): BullMQ on this Redis, graphile-worker on BENCH_DATABASE_URL's PostgreSQL.
 const PEERS = process.env.BENCH_PEERS !== '0';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// BENCH_ONLY=latency: the latency part alone (a minute instead of several, for A/B runs of it).
+const LATENCY_ONLY = process.env.BENCH_ONLY === 'latency';
 
 const SAMPLE_DATA = {
   account: { id: 'acc_bench', companyName: 'Bench Inc', adminEmail: 'bench@example.com', planId: 'pro' },
@@ -34,6 +36,8 @@ const SAMPLE_DATA = {
 interface Stats {
   count: number;
   latencies: number[];
+  /** [event id, Date.now() at the receiver] per first attempt. */
+  arrivals: Array<[string, number]>;
 }
 
 function ask<T>(child: ChildProcess, message: string, key: keyof T): Promise<T> {
@@ -336,11 +340,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function latencyAtRate(
-  dir: string,
-  receiver: ChildProcess,
-  url: string,
-): Promise<Stats & { offered: number }> {
+async function latencyAtRate(dir: string, receiver: ChildProcess, url: string): Promise<LatencyStats> {
   const storage = await openBenchStorage(dir, 'latency');
   const accountId = await subscribedAccount(storage, url);
   const w = benchWorker(storage);
@@ -349,18 +349,25 @@ async function latencyAtRate(
   const total = OFFERED_RATE * LATENCY_SECONDS;
   const started = performance.now();
   let sent = 0;
+  // How long each recordEvent took, commit included: the API's share of the latency, not the queue's.
+  const recorded: number[] = [];
+  const committedAt = new Map<string, number>();
   // Events are recorded on schedule (a few per 10 ms tick), as API requests would arrive.
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * OFFERED_RATE));
       const batch: Array<Promise<unknown>> = [];
       for (; sent < due; sent += 1) {
+        const called = performance.now();
         batch.push(
           recordEvent(storage.db, systemClock, {
             accountId,
             campaignId: null,
             triggerName: 'account_updated',
             data: SAMPLE_DATA,
+          }).then((event) => {
+            recorded.push(performance.now() - called);
+            committedAt.set(event.id, Date.now());
           }),
         );
       }
@@ -374,7 +381,9 @@ async function latencyAtRate(
   const stats = await ask<Stats>(receiver, 'stats', 'latencies');
   await w.stop();
   await closeBenchStorage(storage);
-  return { ...stats, offered: OFFERED_RATE };
+  // From the event's commit to its attempt: the queue's share (the clocks are the same machine's).
+  const queued = stats.arrivals.map(([id, arrived]) => arrived - (committedAt.get(id) ?? NaN));
+  return { ...stats, offered: OFFERED_RATE, recorded, queued };
 }
 
 interface PeerFigure {
@@ -435,11 +444,36 @@ function cpuTicks(): { total: number; steal: number } | undefined {
   }
 }
 
+type LatencyStats = Stats & { offered: number; recorded: number[]; queued: number[] };
+
+function latencyFigures(latency: LatencyStats) {
+  const sorted = [...latency.latencies].sort((a, b) => a - b);
+  const recorded = [...latency.recorded].sort((a, b) => a - b);
+  const queued = [...latency.queued].sort((a, b) => a - b);
+  return {
+    offeredEventsPerSecond: latency.offered,
+    latencyEvents: sorted.length,
+    latencyP50Ms: percentile(sorted, 50),
+    latencyP99Ms: percentile(sorted, 99),
+    latencyMaxMs: sorted[sorted.length - 1],
+    // Of which recording the event (the API's transaction and commit, waiting for a connection too).
+    recordEventP50Ms: Math.round(percentile(recorded, 50)),
+    recordEventP99Ms: Math.round(percentile(recorded, 99)),
+    // And from the event's commit to its first attempt: the queue's own latency.
+    committedToAttemptP50Ms: percentile(queued, 50),
+    committedToAttemptP99Ms: percentile(queued, 99),
+  };
+}
+
 async function main(): Promise<void> {
   const ticksBefore = cpuTicks();
   const dir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-'));
   const { child, url } = await startReceiver();
   try {
+    if (LATENCY_ONLY) {
+      console.log(JSON.stringify(latencyFigures(await latencyAtRate(dir, child, url)), null, 2));
+      return;
+    }
     // Warm-up for both sides (JIT, connections, page cache), discarded: the first rounds ran ~40% slow.
     await rawRate(url, THROUGHPUT_EVENTS);
     await durableRate(dir, url, Math.ceil(THROUGHPUT_EVENTS / 5), -1);
@@ -472,7 +506,6 @@ async function main(): Promise<void> {
     }
     const peers = PEERS ? await peerRates(child, url) : undefined;
     const latency = await latencyAtRate(dir, child, url);
-    const sorted = [...latency.latencies].sort((a, b) => a - b);
     const ticksAfter = cpuTicks();
     const result = {
       date: new Date().toISOString(),
@@ -498,11 +531,7 @@ async function main(): Promise<void> {
       durableCpuMicrosPerDelivery: medianCpu(cpu.durable),
       ...(workerProcesses ? { workerProcesses } : {}),
       ...(peers ? { peers } : {}),
-      offeredEventsPerSecond: latency.offered,
-      latencyEvents: sorted.length,
-      latencyP50Ms: percentile(sorted, 50),
-      latencyP99Ms: percentile(sorted, 99),
-      latencyMaxMs: sorted[sorted.length - 1],
+      ...latencyFigures(latency),
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {

@@ -1,9 +1,11 @@
 // The benchmark's webhook receiver, in its own process so it does not share the worker's CPU time.
-// Answers 200 to every POST and records, per request, how long after the event's createdAt it arrived.
+// Answers 200 to every POST and records, per request, how long after the event's createdAt it arrived
+// and when (by event id, so the bench can also measure from the event's commit).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const latencies: number[] = [];
+const arrivals: Array<[string, number]> = [];
 let count = 0;
 // Only the latency phase parses bodies, so during the rate rounds raw and durable requests cost the
 // receiver the same.
@@ -16,8 +18,14 @@ const server = createServer((req, res) => {
     const arrived = Date.now();
     count += 1;
     if (recording && req.headers['webhook-id']) {
-      const [event] = JSON.parse(Buffer.concat(chunks).toString()) as Array<{ createdAt: string }>;
-      if (event) latencies.push(arrived - Date.parse(event.createdAt));
+      const [event] = JSON.parse(Buffer.concat(chunks).toString()) as Array<{
+        id: string;
+        createdAt: string;
+      }>;
+      if (event) {
+        latencies.push(arrived - Date.parse(event.createdAt));
+        arrivals.push([event.id, arrived]);
+      }
     }
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
   });
@@ -27,6 +35,7 @@ server.keepAliveTimeout = 60_000;
 process.on('message', (message: string) => {
   if (message === 'reset') {
     latencies.length = 0;
+    arrivals.length = 0;
     count = 0;
     recording = true;
     process.send?.({ reset: true });
@@ -34,7 +43,7 @@ process.on('message', (message: string) => {
     const usage = process.cpuUsage();
     process.send?.({ cpuMicros: usage.user + usage.system });
   } else if (message === 'stats') {
-    process.send?.({ count, latencies });
+    process.send?.({ count, latencies, arrivals });
   }
 });
 
