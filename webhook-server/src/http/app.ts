@@ -1,5 +1,4 @@
 import express, { Router, type Express } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { loggableUrl } from '../logger';
@@ -26,6 +25,8 @@ import { testEventRoutes } from './routes/testEvents';
 import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
 import { refuseMalformedText } from './requestHygiene';
+import { securityHeaders } from './securityHeaders';
+import { ApiKeyCache } from '../domain/apiKeyCache';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -48,7 +49,7 @@ export function buildApp(ctx: AppContext): Express {
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
-  app.use(helmet());
+  app.use(securityHeaders());
   // The API first: its requests then pass none of the other modules' routers (each a list of
   // routes to try) on the way. No other module serves a path under /v1/api.
   app.use('/v1/api', express.json({ limit: JSON_BODY_LIMIT }), refuseMalformedText, apiRouter(ctx));
@@ -79,7 +80,8 @@ export function buildApp(ctx: AppContext): Express {
 /** /v1/api: every route behind an account credential and the per-credential rate limit. */
 function apiRouter(ctx: AppContext): Router {
   const api = Router();
-  api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
+  const keys = new ApiKeyCache(ctx.config.apiKeyCacheTtlMs, () => ctx.clock.now().getTime());
+  api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db, keys), ...ctx.authenticators]));
   api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
   api.use(accountRoutes(ctx));
   api.use(campaignRoutes(ctx));
