@@ -1,8 +1,6 @@
 import express, { Router, type Express } from 'express';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
-import { loggableUrl } from '../logger';
 import { accountPageRoutes } from './account';
+import { accessLog } from './accessLog';
 import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
@@ -35,20 +33,7 @@ export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      serializers: { req: (req: { url: string }) => ({ ...req, url: loggableUrl(req.url) }) },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(accessLog(ctx.logger));
   app.use(securityHeaders());
   // The API first: its requests then pass none of the other modules' routers (each a list of
   // routes to try) on the way. No other module serves a path under /v1/api.
