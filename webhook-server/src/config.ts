@@ -4,7 +4,7 @@ import { loadEventStreamConfig, type EventStreamConfig } from './http/eventStrea
 import { loadCallingConfig, type CallingConfig } from './calling/config';
 import { loadGhlConfig, type GhlConfig } from './ghl/config';
 import { loadConnectionLimits, type ConnectionLimits } from './connectionLimits';
-import { loadApiRateLimit, type ApiRateLimitConfig } from './rateLimitConfig';
+import { loadApiKeyCacheTtl, loadApiRateLimit, type ApiRateLimitConfig } from './rateLimitConfig';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -26,6 +26,8 @@ export interface Config {
   ghl: GhlConfig | undefined;
   connections: ConnectionLimits;
   apiRateLimit: ApiRateLimitConfig;
+  /** API_KEY_CACHE_TTL: how long a key read from the database admits requests without another read. */
+  apiKeyCacheTtlMs: number;
 }
 
 export type PaidPlanId = 'starter' | 'pro' | 'enterprise';
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
   const eventStream = loadEventStreamConfig(env, problems);
   const connections = loadConnectionLimits(env, trustProxy, problems);
   const apiRateLimit = loadApiRateLimit(env, problems);
+  const apiKeyCacheTtlMs = loadApiKeyCacheTtl(env, problems);
 
   const billing = billingConfig(env, production, problems);
   const calling = loadCallingConfig(env, production, problems);
@@ -127,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     ghl,
     connections,
     apiRateLimit,
+    apiKeyCacheTtlMs,
   };
 }
 

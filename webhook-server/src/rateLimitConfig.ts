@@ -19,3 +19,21 @@ export function loadApiRateLimit(env: Env, problems: string[]): ApiRateLimitConf
   }
   return { points, windowSeconds: ms / 1000 };
 }
+
+/** The longest API_KEY_CACHE_TTL accepted: a key revoked elsewhere must stop working within seconds. */
+export const MAX_API_KEY_CACHE_TTL_MS = 5000;
+
+/**
+ * API_KEY_CACHE_TTL (default 2s, at most 5s, 0: off): how long this process may admit an API key
+ * it read as active without reading it again, and so how long a key revoked by another process
+ * (the CLI, another server) can keep working here. Revocations in this process apply at once.
+ */
+export function loadApiKeyCacheTtl(env: Env, problems: string[]): number {
+  const raw = env.API_KEY_CACHE_TTL || '2s';
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms > MAX_API_KEY_CACHE_TTL_MS) {
+    problems.push(`API_KEY_CACHE_TTL must be a duration from 0s to 5s such as 2s or 500ms (got "${raw}")`);
+    return 2000;
+  }
+  return ms;
+}

@@ -66,3 +66,21 @@ describe('the access log', () => {
     expect(await lineFor(id)).toMatchObject({ req: { method: 'GET', url: '/healthz' } });
   });
 });
+
+describe('with logging off (LOG_LEVEL=silent, no access log)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { LOG_LEVEL: 'silent' });
+  });
+  afterAll(() => server.stop());
+
+  test('when a request comes, then it still gets its request id: the client’s when usable, else a new one', async () => {
+    const kept = await api(server, 'GET', '/healthz', { headers: { 'x-request-id': 'req-silent-1' } });
+    expect(kept.headers.get('x-request-id')).toBe('req-silent-1');
+    const made = await api(server, 'GET', '/healthz', { headers: { 'x-request-id': '../../bad id' } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const refused = await api(server, 'GET', '/v1/api/account');
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

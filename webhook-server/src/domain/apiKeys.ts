@@ -1,7 +1,8 @@
+import { forgetCachedApiKeys } from './apiKeyCache';
 import type { Clock } from './clock';
 import { compiledOnce } from './compiledOnce';
 import type { Db } from './db';
-import { inTransaction } from './db';
+import { afterCommit, inTransaction } from './db';
 import { newId } from './ids';
 import { hashToken, randomToken } from './secrets';
 
@@ -16,12 +17,19 @@ export interface IssuedApiKey {
   createdAt: string;
 }
 
-/** An account has one active API key: issuing a new one revokes the previous one. */
+/**
+ * An account has one active API key: issuing a new one revokes the previous one. The process's
+ * key caches forget what they hold when the revocation is written and again once it is committed
+ * (a request in between may have read the key as still active), so the old key is refused from
+ * the moment this returns.
+ */
 export async function issueApiKey(db: Db, clock: Clock, accountId: string): Promise<IssuedApiKey> {
   const apiKey = randomToken(API_KEY_PREFIX);
   const createdAt = clock.now().toISOString();
   const issued: IssuedApiKey = { id: newId('key'), accountId, apiKey, prefix: apiKey.slice(0, 9), createdAt };
   await inTransaction(db, async (trx) => {
+    forgetCachedApiKeys();
+    afterCommit(trx, forgetCachedApiKeys);
     await trx
       .updateTable('api_keys')
       .set({ revoked_at: createdAt })
@@ -40,6 +48,7 @@ export async function issueApiKey(db: Db, clock: Clock, accountId: string): Prom
       })
       .execute();
   });
+  forgetCachedApiKeys();
   return issued;
 }
 
@@ -52,9 +61,9 @@ const activeKeyAccount = compiledOnce((db, keyHash: string) =>
     .where('revoked_at', 'is', null),
 );
 
-/** The account an active key belongs to, or undefined. */
-export async function accountForApiKey(db: Db, apiKey: string): Promise<string | undefined> {
-  const { rows } = await activeKeyAccount(db, hashToken(apiKey));
+/** The account an active key belongs to, or undefined; by the key's hash (hashToken), read from the database. */
+export async function accountForApiKeyHash(db: Db, keyHash: string): Promise<string | undefined> {
+  const { rows } = await activeKeyAccount(db, keyHash);
   return rows[0]?.account_id;
 }
 

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { CompiledQuery } from 'kysely';
 import {
   RateLimiterMemory,
@@ -8,8 +8,8 @@ import {
 } from 'rate-limiter-flexible';
 import type { Storage } from '../db/storage';
 import { AppError } from '../domain/errors';
-import { hashToken } from '../domain/secrets';
 import type { ApiRateLimitConfig } from '../rateLimitConfig';
+import { credentialHashOf } from './auth';
 
 export const RATE_LIMIT_TABLE = 'api_rate_limits';
 
@@ -39,37 +39,33 @@ function counters(storage: Storage, { points, windowSeconds }: ApiRateLimitConfi
   });
 }
 
-/** The credential a request authenticated with, hashed: each API key and each OAuth token counts apart. */
-function credentialOf(req: Request): string {
-  return hashToken(req.get('api-key') ?? req.get('authorization') ?? '');
-}
-
 /**
- * Per-credential limits on /v1/api (after authentication). Every answer says where the client
- * stands (RateLimit-Limit, -Remaining, -Reset, -Policy); past the limit a 429 with Retry-After,
- * which Zapier, Make, GHL and the connectors retry.
+ * Per-credential limits on /v1/api (after authentication, which hashed the credential: each API
+ * key and each OAuth token counts apart). Every answer says where the client stands
+ * (RateLimit-Limit, -Remaining, -Reset, -Policy); past the limit a 429 with Retry-After, which
+ * Zapier, Make, GHL and the connectors retry. Every API request passes here, so the two headers
+ * that never change are made once and all four are set straight on the response.
  */
 export function apiRateLimit(storage: Storage, config: ApiRateLimitConfig): RequestHandler {
   if (config.points === 0) return (_req, _res, next) => next();
   const limiter = counters(storage, config);
   const policy = `${config.points};w=${config.windowSeconds}`;
-  return async (req, res, next) => {
+  const limit = String(config.points);
+  return async (_req, res, next) => {
     let state: RateLimiterRes;
     let refused = false;
     try {
-      state = await limiter.consume(credentialOf(req));
+      state = await limiter.consume(credentialHashOf(res));
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       state = err;
       refused = true;
     }
     const reset = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-    res.set({
-      'RateLimit-Policy': policy,
-      'RateLimit-Limit': String(config.points),
-      'RateLimit-Remaining': String(state.remainingPoints),
-      'RateLimit-Reset': String(reset),
-    });
+    res.setHeader('RateLimit-Policy', policy);
+    res.setHeader('RateLimit-Limit', limit);
+    res.setHeader('RateLimit-Remaining', String(state.remainingPoints));
+    res.setHeader('RateLimit-Reset', String(reset));
     if (!refused) return next();
     throw new AppError(
       429,

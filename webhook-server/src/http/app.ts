@@ -1,9 +1,6 @@
 import express, { Router, type Express } from 'express';
-import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
-import { loggableUrl } from '../logger';
 import { accountPageRoutes } from './account';
+import { accessLog } from './accessLog';
 import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
 import type { AppContext } from './context';
@@ -26,6 +23,8 @@ import { testEventRoutes } from './routes/testEvents';
 import { testHelperRoutes } from './routes/testHelpers';
 import { metricsRoutes } from './routes/metrics';
 import { refuseMalformedText } from './requestHygiene';
+import { securityHeaders } from './securityHeaders';
+import { ApiKeyCache } from '../domain/apiKeyCache';
 
 export const JSON_BODY_LIMIT = '256kb';
 
@@ -34,21 +33,8 @@ export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      serializers: { req: (req: { url: string }) => ({ ...req, url: loggableUrl(req.url) }) },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
-  app.use(helmet());
+  app.use(accessLog(ctx.logger));
+  app.use(securityHeaders());
   // The API first: its requests then pass none of the other modules' routers (each a list of
   // routes to try) on the way. No other module serves a path under /v1/api.
   app.use('/v1/api', express.json({ limit: JSON_BODY_LIMIT }), refuseMalformedText, apiRouter(ctx));
@@ -79,7 +65,8 @@ export function buildApp(ctx: AppContext): Express {
 /** /v1/api: every route behind an account credential and the per-credential rate limit. */
 function apiRouter(ctx: AppContext): Router {
   const api = Router();
-  api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db), ...ctx.authenticators]));
+  const keys = new ApiKeyCache(ctx.config.apiKeyCacheTtlMs, () => ctx.clock.now().getTime());
+  api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db, keys), ...ctx.authenticators]));
   api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
   api.use(accountRoutes(ctx));
   api.use(campaignRoutes(ctx));

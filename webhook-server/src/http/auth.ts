@@ -1,34 +1,50 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { accountForApiKey } from '../domain/apiKeys';
+import type { ApiKeyCache } from '../domain/apiKeyCache';
+import { accountForApiKeyHash } from '../domain/apiKeys';
 import type { Db } from '../domain/db';
 import { AppError } from '../domain/errors';
-import { secretsEqual } from '../domain/secrets';
+import { hashToken, secretsEqual } from '../domain/secrets';
 
-/** Resolves a request's credentials to an account id, or undefined when it carries none of its kind. */
-export type Authenticator = (req: Request) => Promise<string | undefined>;
+/** Who a request's credential speaks for. */
+export interface Credential {
+  accountId: string;
+  /** The credential itself, hashed (hashToken): what the rate limit counts requests by. */
+  credentialHash: string;
+}
 
-export function apiKeyAuthenticator(db: Db): Authenticator {
+/** Resolves a request's credentials, or undefined when it carries none of its kind. */
+export type Authenticator = (req: Request) => Promise<Credential | undefined>;
+
+export function apiKeyAuthenticator(db: Db, cache: ApiKeyCache): Authenticator {
+  const read = (keyHash: string) => accountForApiKeyHash(db, keyHash);
   return async (req) => {
-    const key = req.get('api-key');
-    if (!key) return undefined;
-    const accountId = await accountForApiKey(db, key);
+    const key = req.headers['api-key'];
+    if (typeof key !== 'string' || !key) return undefined;
+    const credentialHash = hashToken(key);
+    const accountId = await cache.accountFor(credentialHash, read);
     if (!accountId)
       throw new AppError(401, 'The API key is not valid or has been revoked. Create a new one.');
-    return accountId;
+    return { accountId, credentialHash };
   };
 }
 
 const UNAUTHENTICATED =
   'Authenticate with an `api-key: <key>` header or `Authorization: Bearer <access token>`.';
 
-/** Requires an account credential; the account id is then `accountIdOf(res)`. */
+/**
+ * Requires an account credential; the account id is then `accountIdOf(res)` and the hashed
+ * credential `credentialHashOf(res)`.
+ */
 export function requireAccount(authenticators: Authenticator[]): RequestHandler {
   return async (req, res, next) => {
     for (const authenticate of authenticators) {
-      const accountId = await authenticate(req);
-      if (accountId) {
+      const credential = await authenticate(req);
+      if (credential) {
+        const { accountId } = credential;
         res.locals.accountId = accountId;
-        res.locals.recheckCredential = () => authenticate(req).then((again) => again === accountId);
+        res.locals.credentialHash = credential.credentialHash;
+        res.locals.recheckCredential = () =>
+          authenticate(req).then((again) => again?.accountId === accountId);
         next();
         return;
       }
@@ -41,6 +57,13 @@ export function accountIdOf(res: Response): string {
   const accountId: unknown = res.locals.accountId;
   if (typeof accountId !== 'string') throw new Error('requireAccount must run before this handler');
   return accountId;
+}
+
+/** The credential the request authenticated with, hashed (see Credential). */
+export function credentialHashOf(res: Response): string {
+  const credentialHash: unknown = res.locals.credentialHash;
+  if (typeof credentialHash !== 'string') throw new Error('requireAccount must run before this handler');
+  return credentialHash;
 }
 
 /**

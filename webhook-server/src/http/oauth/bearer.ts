@@ -5,6 +5,7 @@ import { getAccountRow } from '../../domain/accounts';
 import { AppError } from '../../domain/errors';
 import { noteGrantUse } from '../../domain/oauth/connectedApps';
 import { resolveAccessToken } from '../../domain/oauth/tokens';
+import { hashToken } from '../../domain/secrets';
 import { bearerTokenOf, type Authenticator } from '../auth';
 import { sendOAuthError } from './oauthErrors';
 
@@ -17,12 +18,12 @@ export function bearerAuthenticator(db: Db, clock: Clock): Authenticator {
     if (!/^Bearer\s/i.test(req.get('authorization') ?? '')) return undefined;
     const token = bearerTokenOf(req);
     const grant = token ? await resolveAccessToken(db, clock, token) : undefined;
-    if (!grant)
+    if (!token || !grant)
       throw new AppError(401, INVALID_TOKEN, undefined, {
         'WWW-Authenticate': 'Bearer error="invalid_token"',
       });
     await noteGrantUse(db, clock, grant.grantId);
-    return grant.accountId;
+    return { accountId: grant.accountId, credentialHash: hashToken(token) };
   };
 }
 
