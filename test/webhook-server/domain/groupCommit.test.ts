@@ -77,9 +77,12 @@ describe.each(testEngines())('units of work committed together on %s', (engine) 
       report(`call_group_b_${counter}`, 'cmp_missing'),
       report(`call_group_c_${counter}`),
     ]);
-    expect(
-      outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.applied : 'rejected')),
-    ).toStrictEqual([true, false, 'rejected', true]);
+    const applied = outcomes.map((outcome) =>
+      outcome.status === 'fulfilled' ? outcome.value.applied : 'rejected',
+    );
+    // The two reports of one call: either may come first (on PostgreSQL they race); one applies.
+    expect(applied.slice(0, 2).sort()).toStrictEqual([false, true]);
+    expect(applied.slice(2)).toStrictEqual(['rejected', true]);
     const ledger = await db
       .selectFrom('minute_ledger')
       .select(['reference', 'seconds'])
