@@ -7,7 +7,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { SERVICE_TOKEN, type ApiBenchReady, type ApiBenchReply, type ApiBenchRequest } from './apiServer';
+import {
+  SERVICE_TOKEN,
+  type ApiBenchReady,
+  type ApiBenchReply,
+  type ApiBenchRequest,
+  type Stalls,
+} from './apiServer';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -30,6 +36,8 @@ interface Figure {
   non2xx: number;
   /** CPU time of the server process (all its threads) per request, in µs. */
   serverCpuMicros: number;
+  /** The server's event-loop lateness and GC pauses during the part (see Stalls). */
+  serverStalls: Stalls;
 }
 
 class ServerProcess {
@@ -68,8 +76,9 @@ class ServerProcess {
     });
   }
 
-  async cpuMicros(): Promise<number> {
-    return (await this.ask({ op: 'cpu' })).cpuMicros;
+  async cpu(): Promise<{ cpuMicros: number; stalls: Stalls }> {
+    const { cpuMicros, stalls } = await this.ask({ op: 'cpu' });
+    return { cpuMicros, stalls };
   }
 
   async close(): Promise<void> {
@@ -80,15 +89,17 @@ class ServerProcess {
 }
 
 async function measure(server: ServerProcess, options: autocannon.Options): Promise<Figure> {
-  const cpuBefore = await server.cpuMicros();
+  const before = await server.cpu();
   const result = await autocannon({ connections: CONNECTIONS, ...options });
-  const cpu = (await server.cpuMicros()) - cpuBefore;
+  const after = await server.cpu();
+  const cpu = after.cpuMicros - before.cpuMicros;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx + result.errors + result.timeouts,
     serverCpuMicros: Math.round(cpu / Math.max(1, result.requests.total)),
+    serverStalls: after.stalls,
   };
 }
 

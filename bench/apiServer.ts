@@ -2,6 +2,7 @@
 // not share their CPU time: atlas-connect as `serve` starts it (without the delivery worker) and a
 // bare Express 5 route answering the same JSON. Driven over IPC: see ApiBenchRequest.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,9 +44,22 @@ export interface CallsVerdict {
   deliveries: number;
 }
 
+/**
+ * Since the previous `cpu` request: how late the event loop ran its timers (p99 and worst, ms, a
+ * 1 ms timer's lateness: time the loop spent in one task or the process did not get the CPU) and
+ * the garbage collector's pauses (count, total and longest, ms).
+ */
+export interface Stalls {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcPauses: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+}
+
 export type ApiBenchReply =
   | { op: 'ready'; ready: ApiBenchReady }
-  | { op: 'cpu'; cpuMicros: number }
+  | { op: 'cpu'; cpuMicros: number; stalls: Stalls }
   | { op: 'prepareCalls'; callIds: string[] }
   | { op: 'verifyCalls'; verdict: CallsVerdict }
   | { op: 'close' }
@@ -186,13 +200,37 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const gc = { gcPauses: 0, gcTotalMs: 0, gcMaxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.gcPauses += 1;
+      gc.gcTotalMs += entry.duration;
+      gc.gcMaxMs = Math.max(gc.gcMaxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  function takeStalls(): Stalls {
+    const round1 = (value: number) => Math.round(value * 10) / 10;
+    const stalls: Stalls = {
+      loopDelayP99Ms: round1(loopDelay.percentile(99) / 1e6),
+      loopDelayMaxMs: round1(loopDelay.max / 1e6),
+      gcPauses: gc.gcPauses,
+      gcTotalMs: Math.round(gc.gcTotalMs),
+      gcMaxMs: round1(gc.gcMaxMs),
+    };
+    loopDelay.reset();
+    Object.assign(gc, { gcPauses: 0, gcTotalMs: 0, gcMaxMs: 0 });
+    return stalls;
+  }
+
   const reply = (message: ApiBenchReply) => process.send?.(message);
   process.on('message', (request: ApiBenchRequest) => {
     const answer = async (): Promise<ApiBenchReply> => {
       switch (request.op) {
         case 'cpu': {
           const usage = process.cpuUsage();
-          return { op: 'cpu', cpuMicros: usage.user + usage.system };
+          return { op: 'cpu', cpuMicros: usage.user + usage.system, stalls: takeStalls() };
         }
         case 'prepareCalls':
           return { op: 'prepareCalls', callIds: await prepareCalls(request.count) };

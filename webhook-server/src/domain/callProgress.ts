@@ -2,6 +2,7 @@ import type { CallStatus } from '../../../schemas/generated/types';
 import type { CallRow } from '../db/schema';
 import { assertCanMove } from './callLifecycle';
 import type { Clock } from './clock';
+import { compiledOnce, rowOf, type Bound } from './compiledOnce';
 import type { Db } from './db';
 import { recordEvent } from './events';
 import { applyLedgerEntry } from './usage';
@@ -71,6 +72,37 @@ export interface CallEnding {
   failureReason?: string | null;
 }
 
+// Every call's end runs it (each platform report of one): compiled once.
+const endCall = compiledOnce(
+  (
+    db,
+    status: string,
+    durationSeconds: number,
+    customerName: string | null,
+    summary: string | null,
+    transcript: string | null,
+    recordingUrl: string | null,
+    failureReason: string | null,
+    completedAt: string,
+    updatedAt: string,
+    callId: string,
+  ) =>
+    db
+      .updateTable('calls')
+      .set({
+        status,
+        duration_seconds: durationSeconds,
+        customer_name: customerName,
+        summary,
+        transcript,
+        recording_url: recordingUrl,
+        failure_reason: failureReason,
+        completed_at: completedAt,
+        updated_at: updatedAt,
+      })
+      .where('id', '=', callId),
+);
+
 /**
  * The call ended: its duration is debited from the minute ledger (once per call: the ledger's
  * reference is the call id) and call_completed carries the outcome, whatever it was.
@@ -86,21 +118,19 @@ export async function markEnded(db: Db, clock: Clock, call: CallRow, ending: Cal
       reference: call.id,
     });
   }
-  await db
-    .updateTable('calls')
-    .set({
-      status: ending.status,
-      duration_seconds: ending.durationSeconds,
-      customer_name: customerName,
-      summary: ending.summary ?? null,
-      transcript: ending.transcript ?? null,
-      recording_url: ending.recordingUrl ?? null,
-      failure_reason: ending.failureReason ?? null,
-      completed_at: ending.completedAt,
-      updated_at: clock.now().toISOString(),
-    })
-    .where('id', '=', call.id)
-    .execute();
+  await endCall(
+    db,
+    ending.status,
+    ending.durationSeconds,
+    customerName,
+    ending.summary ?? null,
+    ending.transcript ?? null,
+    ending.recordingUrl ?? null,
+    ending.failureReason ?? null,
+    ending.completedAt,
+    clock.now().toISOString(),
+    call.id,
+  );
   await recordEvent(db, clock, {
     accountId: call.account_id,
     campaignId: call.campaign_id,
@@ -132,15 +162,45 @@ export async function lockCall(db: Db, callId: string): Promise<CallRow | undefi
     .executeTakeFirst();
 }
 
+const CALL_COLUMNS = [
+  'id',
+  'account_id',
+  'campaign_id',
+  'phone_number',
+  'customer_name',
+  'status',
+  'duration_seconds',
+  'summary',
+  'transcript',
+  'recording_url',
+  'parameters',
+  'started_at',
+  'completed_at',
+  'created_at',
+  'updated_at',
+  'failure_reason',
+  'idempotency_key',
+] as const satisfies readonly (keyof CallRow)[];
+// A column added to calls must be added above, or this line fails to compile.
+const everyCallColumn: Exclude<keyof CallRow, (typeof CALL_COLUMNS)[number]> extends never ? true : never =
+  true;
+void everyCallColumn;
+
+// Every platform report runs it: compiled once.
+const insertOrLockCall = compiledOnce((db, ...values: Bound[]) =>
+  db
+    .insertInto('calls')
+    .values(rowOf(CALL_COLUMNS, values) as unknown as CallRow)
+    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ updated_at: eb.ref('calls.updated_at') })))
+    .returningAll(),
+);
+
 /**
  * Records a call unless its id exists, and returns the row locked as lockCall does, in one
  * statement: the insert, or on conflict a no-op update of the existing row.
  */
 export async function recordOrLockCall(db: Db, row: CallRow): Promise<CallRow> {
-  return db
-    .insertInto('calls')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ updated_at: eb.ref('calls.updated_at') })))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const [call] = (await insertOrLockCall(db, ...CALL_COLUMNS.map((column) => row[column]))).rows;
+  if (!call) throw new Error(`Call ${row.id} was neither recorded nor found`);
+  return call;
 }

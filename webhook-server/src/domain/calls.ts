@@ -3,8 +3,8 @@ import { FINAL_STATUSES, isFinalStatus } from './callLifecycle';
 import { markEnded, markStarted, recordOrLockCall } from './callProgress';
 import type { Clock } from './clock';
 import type { Db } from './db';
-import { inTransaction } from './db';
 import { AppError, conflict } from './errors';
+import { inGroupedTransaction } from './groupCommit';
 import { findCampaignRow } from './campaigns';
 
 export interface CallReportResult {
@@ -32,7 +32,8 @@ export async function reportCallEvent(
       { field: 'status', message: `must be one of: ${FINAL_STATUSES.join(', ')}` },
     ]);
   }
-  return inTransaction(db, async (trx) => {
+  // Concurrent reports share a commit on SQLite (see groupCommit.ts); each is applied or not alone.
+  return inGroupedTransaction(db, async (trx) => {
     const campaign = await findCampaignRow(trx, report.campaignId);
     if (!campaign) {
       throw new AppError(

@@ -1,5 +1,6 @@
 import type { EventEnvelope, TriggerName } from '../../../schemas/generated/types';
 import type { Clock } from './clock';
+import { compiledOnce } from './compiledOnce';
 import { inTransaction, type Db } from './db';
 import { fanOut } from './hooks/fanout';
 import { newId } from './ids';
@@ -14,6 +15,29 @@ export interface NewEvent {
   /** A test event: sample data marked `test: true`, kept out of the trigger samples. */
   test?: boolean;
 }
+
+// Every event is written by it: compiled once.
+const insertEvent = compiledOnce(
+  (
+    db,
+    id: string,
+    accountId: string,
+    campaignId: string | null,
+    triggerName: string,
+    payload: string,
+    createdAt: string,
+    test: number,
+  ) =>
+    db.insertInto('events').values({
+      id,
+      account_id: accountId,
+      campaign_id: campaignId,
+      trigger_name: triggerName,
+      payload,
+      created_at: createdAt,
+      test,
+    }),
+);
 
 /**
  * Writes an event to the outbox. Call it inside the transaction of the state change that caused
@@ -31,18 +55,16 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
     data: event.data as EventEnvelope['data'],
   };
   await inTransaction(db, async (trx) => {
-    await trx
-      .insertInto('events')
-      .values({
-        id: envelope.id,
-        account_id: envelope.accountId,
-        campaign_id: envelope.campaignId,
-        trigger_name: envelope.triggerName,
-        payload: JSON.stringify(envelope),
-        created_at: envelope.createdAt,
-        test: event.test ? 1 : 0,
-      })
-      .execute();
+    await insertEvent(
+      trx,
+      envelope.id,
+      envelope.accountId,
+      envelope.campaignId,
+      envelope.triggerName,
+      JSON.stringify(envelope),
+      envelope.createdAt,
+      event.test ? 1 : 0,
+    );
     await fanOut(trx, envelope, event.onlySubscriptionIds);
   });
   return envelope;

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { Usage } from '../../../schemas/generated/types';
-import type { UsagePeriodRow } from '../db/schema';
+import type { MinuteLedgerTable, UsagePeriodRow } from '../db/schema';
 import type { Clock } from './clock';
 import { compiledOnce } from './compiledOnce';
 import type { Db } from './db';
@@ -50,11 +51,48 @@ const latestPeriodOf = compiledOnce((db, accountId: string) =>
     .selectAll()
     .where('account_id', '=', accountId)
     .orderBy('period_start', 'desc')
-    .limit(1),
+    // A literal, not a bound `limit ?`: SQLite then reads the one row in about half the time
+    // (measured on a one-row table: 16 against 38 µs a read).
+    .limit(sql.lit(1)),
 );
 
 const planOf = compiledOnce((db, accountId: string) =>
   db.selectFrom('accounts').select('plan_id').where('id', '=', accountId),
+);
+
+// Each debit and credit (every call report) writes these: compiled once.
+const insertLedgerEntry = compiledOnce(
+  (
+    db,
+    id: string,
+    accountId: string,
+    kind: MinuteLedgerTable['kind'],
+    seconds: number,
+    reference: string,
+    createdAt: string,
+  ) =>
+    db
+      .insertInto('minute_ledger')
+      .values({ id, account_id: accountId, kind, seconds, reference, created_at: createdAt })
+      .onConflict((oc) => oc.columns(['kind', 'reference']).doNothing()),
+);
+
+const addUsedSeconds = compiledOnce((db, seconds: number, accountId: string, periodStart: string) =>
+  db
+    .updateTable('usage_periods')
+    .set((eb) => ({ used_seconds: eb('used_seconds', '+', seconds) }))
+    .where('account_id', '=', accountId)
+    .where('period_start', '=', periodStart)
+    .returningAll(),
+);
+
+const addExtraSeconds = compiledOnce((db, seconds: number, accountId: string, periodStart: string) =>
+  db
+    .updateTable('usage_periods')
+    .set((eb) => ({ extra_seconds: eb('extra_seconds', '+', seconds) }))
+    .where('account_id', '=', accountId)
+    .where('period_start', '=', periodStart)
+    .returningAll(),
 );
 
 async function latestPeriod(db: Db, accountId: string): Promise<UsagePeriodRow> {
@@ -140,32 +178,20 @@ export async function applyLedgerEntry(
 ): Promise<LedgerChange> {
   return inTransaction(db, async (trx) => {
     const before = await currentPeriod(trx, entry.accountId, clock);
-    const inserted = await trx
-      .insertInto('minute_ledger')
-      .values({
-        id: newId('led'),
-        account_id: entry.accountId,
-        kind: entry.kind,
-        seconds: entry.kind === 'call' ? -entry.seconds : entry.seconds,
-        reference: entry.reference,
-        created_at: clock.now().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(['kind', 'reference']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0)
-      return { applied: false, before, after: before };
+    const inserted = await insertLedgerEntry(
+      trx,
+      newId('led'),
+      entry.accountId,
+      entry.kind,
+      entry.kind === 'call' ? -entry.seconds : entry.seconds,
+      entry.reference,
+      clock.now().toISOString(),
+    );
+    if (Number(inserted.numAffectedRows ?? 0) === 0) return { applied: false, before, after: before };
     // The current period is the latest one (currentPeriod rolled forward to it).
-    const after = await trx
-      .updateTable('usage_periods')
-      .set((eb) =>
-        entry.kind === 'call'
-          ? { used_seconds: eb('used_seconds', '+', entry.seconds) }
-          : { extra_seconds: eb('extra_seconds', '+', entry.seconds) },
-      )
-      .where('account_id', '=', entry.accountId)
-      .where('period_start', '=', before.period_start)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const addSeconds = entry.kind === 'call' ? addUsedSeconds : addExtraSeconds;
+    const [after] = (await addSeconds(trx, entry.seconds, entry.accountId, before.period_start)).rows;
+    if (!after) throw new Error(`Account ${entry.accountId} lost its period ${before.period_start}`);
     const [account] = (await planOf(trx, entry.accountId)).rows;
     await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
     return { applied: true, before, after };

@@ -38,6 +38,9 @@ export function buildApp(ctx: AppContext): Express {
   // The API first: its requests then pass none of the other modules' routers (each a list of
   // routes to try) on the way. No other module serves a path under /v1/api.
   app.use('/v1/api', express.json({ limit: JSON_BODY_LIMIT }), refuseMalformedText, apiRouter(ctx));
+  // Platform reports next, for the same reason (every call sends them; no other module serves
+  // /v1/internal), and before the JSON parser: their bodies (a call's transcript) are larger.
+  app.use('/v1/internal', internalRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(metricsRoutes(ctx));
   app.use(docsRoutes(ctx));
@@ -52,8 +55,6 @@ export function buildApp(ctx: AppContext): Express {
   app.use(stripeWebhookRoutes(ctx));
   // Before the JSON parser: GHL signs its webhooks' raw bytes, and its pages post forms.
   app.use(ghlRoutes(ctx, signInForms));
-  // Before the JSON parser: platform reports (a call's transcript) are larger than API bodies.
-  app.use('/v1/internal', internalRoutes(ctx));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(refuseMalformedText);
 
