@@ -34,32 +34,38 @@ export async function listDeliveries(
   if (filter.status) query = query.where('d.status', '=', filter.status);
   if (filter.triggerName) query = query.where('e.trigger_name', '=', filter.triggerName);
   if (beforeId) query = query.where('d.id', '<', beforeId);
-  const rows = await query.orderBy('d.id', 'desc').limit(limit).execute();
-  if (rows.length === 0) return [];
-  const attempts = await db
-    .selectFrom('delivery_attempts')
-    .selectAll()
-    .where(
-      'delivery_id',
-      'in',
-      rows.map((row) => row.id),
-    )
-    .orderBy('id', 'asc')
+  // The page and its attempts in one statement, so both come from one snapshot: read apart, an
+  // attempt recorded between the two reads showed beside the delivery's state from before it.
+  const rows = await db
+    .selectFrom(query.orderBy('d.id', 'desc').limit(limit).as('p'))
+    .leftJoin('delivery_attempts as a', 'a.delivery_id', 'p.id')
+    .selectAll('p')
+    .select([
+      'a.id as attempt_id',
+      'a.started_at as attempt_started_at',
+      'a.duration_ms as attempt_duration_ms',
+      'a.status_code as attempt_status_code',
+      'a.error as attempt_error',
+      'a.outcome as attempt_outcome',
+    ])
+    .orderBy('p.id', 'desc')
+    .orderBy('a.id', 'asc')
     .execute();
-  const byDelivery = new Map<string, DeliveryAttempt[]>();
-  for (const attempt of attempts) {
-    const list = byDelivery.get(attempt.delivery_id) ?? [];
-    list.push({
-      id: attempt.id,
-      startedAt: attempt.started_at,
-      durationMs: attempt.duration_ms,
-      statusCode: attempt.status_code,
-      error: attempt.error,
-      outcome: attempt.outcome,
-    });
-    byDelivery.set(attempt.delivery_id, list);
+  const byDelivery = new Map<string, { row: (typeof rows)[number]; attempts: DeliveryAttempt[] }>();
+  for (const row of rows) {
+    let entry = byDelivery.get(row.id);
+    if (!entry) byDelivery.set(row.id, (entry = { row, attempts: [] }));
+    if (row.attempt_id !== null)
+      entry.attempts.push({
+        id: row.attempt_id,
+        startedAt: row.attempt_started_at!,
+        durationMs: row.attempt_duration_ms!,
+        statusCode: row.attempt_status_code,
+        error: row.attempt_error,
+        outcome: row.attempt_outcome!,
+      });
   }
-  return rows.map((row) => ({
+  return [...byDelivery.values()].map(({ row, attempts }) => ({
     id: row.id,
     subscriptionId: row.subscription_id,
     eventId: row.event_id,
@@ -72,7 +78,7 @@ export async function listDeliveries(
     lastError: row.last_error,
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,
-    attempts: byDelivery.get(row.id) ?? [],
+    attempts,
   }));
 }
 
