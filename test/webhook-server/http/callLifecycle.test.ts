@@ -173,7 +173,7 @@ describe.each(testEngines())('the call lifecycle on %s', (engine) => {
     const since = server.clock.now().toISOString();
     server.clock.advance(1000);
     const second = await start(tenant);
-    await cancel(tenant, second.id);
+    expect((await cancel(tenant, second.id)).status).toBe(200);
     const list = async (query: string) =>
       (await api(server, 'GET', `/v1/api/calls?${query}`, { apiKey: tenant.apiKey })).body.data.map(
         (c: { id: string }) => c.id,
