@@ -113,6 +113,6 @@ export class PlatformDispatch implements CallingPlatform {
         call_id: call.id,
       })
       .execute();
-    await announceDeliveries(db);
+    announceDeliveries(db);
   }
 }

@@ -11,6 +11,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
+import { announceDeliveriesOverPostgres } from '../domain/hooks/pgAnnouncer';
 import { PreparingClient } from './pgPreparedStatements';
 import { configureConnection } from './sqliteConnection';
 import type { Database } from './schema';
@@ -56,12 +57,17 @@ export function openStorage(databaseUrl: string, options: StorageOptions = {}): 
         ...(options.schema ? { search_path: options.schema } : {}),
       });
     const db = open(options.poolSize ?? 10);
+    // Deliveries this process commits wake the workers of every process.
+    const stopAnnouncing = announceDeliveriesOverPostgres(databaseUrl);
     return {
       db,
       engine: 'postgres',
       schema: options.schema,
       openPool: ({ poolSize, settings }) => open(poolSize, settings),
-      close: () => db.destroy(),
+      close: async () => {
+        await stopAnnouncing();
+        await db.destroy();
+      },
     };
   }
   if (databaseUrl.startsWith('sqlite:')) {

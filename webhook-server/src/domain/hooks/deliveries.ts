@@ -120,7 +120,7 @@ export async function replayDelivery(
       })
       .where('id', '=', deliveryId)
       .execute();
-    await announceDeliveries(trx);
+    announceDeliveries(trx);
     return getDelivery(trx, accountId, deliveryId);
   });
 }

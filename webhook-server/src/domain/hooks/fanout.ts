@@ -125,6 +125,6 @@ export async function fanOut(db: Db, event: EventEnvelope, onlySubscriptionIds?:
       .insertInto('deliveries')
       .values(rows as unknown as DeliveryRow[])
       .execute();
-  await announceDeliveries(db);
+  announceDeliveries(db);
   return subscriptions.length;
 }

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { PostgresAdapter, sql } from 'kysely';
 import { afterCommit, type Db } from '../db';
 
 /**
@@ -18,13 +17,13 @@ export function onNewDeliveries(listener: () => void): () => void {
   return () => signals.off('new', listener);
 }
 
-/** PostgreSQL channel that carries the same signal to workers in other processes. */
+/** PostgreSQL channel that carries the same signal to workers in other processes (pgAnnouncer.ts). */
 export const DELIVERY_CHANNEL = 'atlas_connect_deliveries';
 
-/** Wakes workers once db's transaction commits: in this process, and on PostgreSQL in every process. */
-export async function announceDeliveries(db: Db): Promise<void> {
-  // PostgreSQL delivers a NOTIFY only when the transaction commits.
-  if (db.getExecutor().adapter instanceof PostgresAdapter)
-    await sql`SELECT pg_notify(${DELIVERY_CHANNEL}, '')`.execute(db);
+/**
+ * Wakes workers once db's transaction commits: in this process, and on PostgreSQL in every process
+ * (each storage on PostgreSQL sends a NOTIFY after such a commit, see pgAnnouncer.ts).
+ */
+export function announceDeliveries(db: Db): void {
   afterCommit(db, signalNewDeliveries);
 }
