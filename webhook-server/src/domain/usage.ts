@@ -77,23 +77,18 @@ const insertLedgerEntry = compiledOnce(
       .onConflict((oc) => oc.columns(['kind', 'reference']).doNothing()),
 );
 
-const addUsedSeconds = compiledOnce((db, seconds: number, accountId: string, periodStart: string) =>
-  db
-    .updateTable('usage_periods')
-    .set((eb) => ({ used_seconds: eb('used_seconds', '+', seconds) }))
-    .where('account_id', '=', accountId)
-    .where('period_start', '=', periodStart)
-    .returningAll(),
-);
-
-const addExtraSeconds = compiledOnce((db, seconds: number, accountId: string, periodStart: string) =>
-  db
-    .updateTable('usage_periods')
-    .set((eb) => ({ extra_seconds: eb('extra_seconds', '+', seconds) }))
-    .where('account_id', '=', accountId)
-    .where('period_start', '=', periodStart)
-    .returningAll(),
-);
+/** Adds seconds to one counter of an account's period: a call's to used, a purchase's to extra. */
+const addSecondsTo = (column: 'used_seconds' | 'extra_seconds') =>
+  compiledOnce((db, seconds: number, accountId: string, periodStart: string) =>
+    db
+      .updateTable('usage_periods')
+      .set((eb) => ({ [column]: eb(column, '+', seconds) }))
+      .where('account_id', '=', accountId)
+      .where('period_start', '=', periodStart)
+      .returningAll(),
+  );
+const addUsedSeconds = addSecondsTo('used_seconds');
+const addExtraSeconds = addSecondsTo('extra_seconds');
 
 async function latestPeriod(db: Db, accountId: string): Promise<UsagePeriodRow> {
   const [row] = (await latestPeriodOf(db, accountId)).rows;
