@@ -1,5 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import { restorePristineHttp } from './pristineHttp';
+
+// Before anything else: no interceptor an earlier file of this worker left behind (see pristineHttp.ts).
+restorePristineHttp();
 
 /*
  * zapier-platform-core's handler (appTester, createAppHandler) wraps http.request and https.request

@@ -14,7 +14,22 @@ export interface FuzzResponse {
 /** Sends the request as given: node:http leaves a mis-encoded path alone, as an attacker's client would. */
 export function send(baseUrl: string, req: FuzzRequest): Promise<FuzzResponse> {
   const { hostname, port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveAnswer, rejectAnswer) => {
+    // An answer that never comes is a failure to report, not a hang of the whole suite. A timer of
+    // its own, not the socket's idle timeout: an interceptor's socket (nock's) may never fire that.
+    const deadline = setTimeout(() => {
+      const err = new Error(`no complete answer within 15 s to ${req.method} ${req.url.slice(0, 200)}`);
+      outgoing.destroy(err);
+      reject(err);
+    }, 15_000);
+    const resolve = (answer: FuzzResponse) => {
+      clearTimeout(deadline);
+      resolveAnswer(answer);
+    };
+    const reject = (err: unknown) => {
+      clearTimeout(deadline);
+      rejectAnswer(err);
+    };
     const outgoing = request(
       {
         hostname,
@@ -44,10 +59,6 @@ export function send(baseUrl: string, req: FuzzRequest): Promise<FuzzResponse> {
       },
     );
     outgoing.on('error', reject);
-    // An answer that never comes is a failure to report, not a hang of the whole suite.
-    outgoing.setTimeout(15_000, () =>
-      outgoing.destroy(new Error(`no complete answer within 15 s to ${req.method} ${req.url.slice(0, 200)}`)),
-    );
     outgoing.end(req.body);
   });
 }
