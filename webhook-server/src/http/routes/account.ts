@@ -7,8 +7,7 @@ import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { parseBody } from '../validation';
 
-export function accountRoutes({ storage, clock }: AppContext): Router {
-  const router = Router();
+export function accountRoutes({ storage, clock }: AppContext, router: Router = Router()): Router {
   const { db } = storage;
 
   router.get('/account', async (_req, res) => {

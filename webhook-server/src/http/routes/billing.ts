@@ -38,8 +38,7 @@ export async function buyExtraMinutesOnce(
   });
 }
 
-export function billingRoutes({ storage, clock, billing }: AppContext): Router {
-  const router = Router();
+export function billingRoutes({ storage, clock, billing }: AppContext, router: Router = Router()): Router {
   const deps: BillingDeps = { db: storage.db, clock, gateway: billing };
 
   router.post('/billing/checkout', async (req, res) => {

@@ -7,8 +7,7 @@ import type { AppContext } from '../context';
 import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
 import { parseBody } from '../validation';
 
-export function callRoutes({ storage, clock, calling }: AppContext): Router {
-  const router = Router();
+export function callRoutes({ storage, clock, calling }: AppContext, router: Router = Router()): Router {
   const { db } = storage;
 
   router.post('/calls', async (req, res) => {

@@ -4,9 +4,7 @@ import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { page, pageRequest } from '../pagination';
 
-export function campaignRoutes({ storage }: AppContext): Router {
-  const router = Router();
-
+export function campaignRoutes({ storage }: AppContext, router: Router = Router()): Router {
   router.get('/campaigns', async (req, res) => {
     const { limit, afterId } = pageRequest(req);
     res.json(page(await listCampaigns(storage.db, accountIdOf(res), limit, afterId), limit));

@@ -17,8 +17,7 @@ function statusFilter(value: unknown): DeliveryStatus | undefined {
 }
 
 /** What happened to this account's deliveries, and replaying the dead ones. */
-export function deliveryRoutes({ storage, clock }: AppContext): Router {
-  const router = Router();
+export function deliveryRoutes({ storage, clock }: AppContext, router: Router = Router()): Router {
   const { db } = storage;
 
   router.get('/events-gateway/deliveries', async (req, res) => {

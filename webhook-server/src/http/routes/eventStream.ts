@@ -38,8 +38,10 @@ function lastEventIdOf(raw: string | undefined): string | undefined {
 }
 
 /** GET /v1/api/events-gateway/stream: the account's events as Server-Sent Events (behind `atlas-connect listen`). */
-export function eventStreamRoutes({ storage, config, shutdown, logger }: AppContext): Router {
-  const router = Router();
+export function eventStreamRoutes(
+  { storage, config, shutdown, logger }: AppContext,
+  router: Router = Router(),
+): Router {
   const { heartbeatMs, pollMs, maxPerAccount } = config.eventStream;
   const streams = new OpenStreams(maxPerAccount);
 

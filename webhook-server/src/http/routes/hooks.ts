@@ -13,8 +13,7 @@ const DEFAULT_SAMPLE_COUNT = 3;
 const MAX_SAMPLE_COUNT = 25;
 
 /** Atlas's events gateway: REST-hook subscriptions (Zapier, Make, GHL) and trigger samples. */
-export function hookRoutes({ storage, clock, config }: AppContext): Router {
-  const router = Router();
+export function hookRoutes({ storage, clock, config }: AppContext, router: Router = Router()): Router {
   const { db } = storage;
 
   router.post('/events-gateway/trigger/subscribe', async (req, res) => {

@@ -10,9 +10,7 @@ import { parseBody } from '../validation';
  * Stripe's /v1/test_helpers convention: ways to cause events that only the calling platform or
  * time would cause, for `atlas-connect trigger` and tests. Never mounted in production (404 there).
  */
-export function testHelperRoutes({ storage, clock }: AppContext): Router {
-  const router = Router();
-
+export function testHelperRoutes({ storage, clock }: AppContext, router: Router = Router()): Router {
   router.post('/test_helpers/message_events', async (req, res) => {
     const request = parseBody<TestMessageRequest>('TestMessageRequest.json', req.body ?? {});
     const result = await reportTestMessage(storage.db, clock, accountIdOf(res), request);
