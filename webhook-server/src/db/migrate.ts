@@ -13,6 +13,7 @@ import * as m010 from './migrations/010_ghl';
 import * as m011 from './migrations/011_hardening';
 import * as m012 from './migrations/012_test_events';
 import * as m013 from './migrations/013_delivery_hot_path';
+import * as m014 from './migrations/014_result_indexes';
 
 /**
  * Migrations are listed in code rather than read from a folder, so the compiled server and ts-jest
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '011_hardening': m011,
   '012_test_events': m012,
   '013_delivery_hot_path': m013,
+  '014_result_indexes': m014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

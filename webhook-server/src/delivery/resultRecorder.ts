@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DeliveryQueue, FinishedAttempt } from './queue';
 
-/** How long a finished attempt waits for others to share its write. */
+/** How long a finished attempt waits for others to share its write, unless told otherwise. */
 const FLUSH_DELAY_MS = 5;
 /** A batch this large is written at once instead of waiting. */
 const FLUSH_BATCH = 200;
@@ -20,6 +20,8 @@ export class ResultRecorder {
   constructor(
     private readonly queue: Pick<DeliveryQueue, 'finish'>,
     private readonly logger: Logger,
+    /** The batching delay: longer gathers more results a write, and delays only when they show. */
+    private readonly flushDelayMs = FLUSH_DELAY_MS,
   ) {}
 
   /** Queues one finished attempt for the next write. */
@@ -32,7 +34,7 @@ export class ResultRecorder {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
-    }, FLUSH_DELAY_MS);
+    }, this.flushDelayMs);
   }
 
   /** Writes everything added so far, without waiting for the batching delay (a stopping worker). */
