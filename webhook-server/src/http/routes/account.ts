@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { AccountUpdate } from '../../../../schemas/generated/types';
 import { getAccountRow, toAccount, updateAccount } from '../../domain/accounts';
 import { PLANS } from '../../domain/plans';
@@ -7,7 +7,7 @@ import { accountIdOf } from '../auth';
 import type { AppContext } from '../context';
 import { parseBody } from '../validation';
 
-export function accountRoutes({ storage, clock }: AppContext, router: Router = Router()): Router {
+export function accountRoutes({ storage, clock }: AppContext, router: Router): void {
   const { db } = storage;
 
   router.get('/account', async (_req, res) => {
@@ -27,6 +27,4 @@ export function accountRoutes({ storage, clock }: AppContext, router: Router = R
     const account = await getAccountRow(db, accountIdOf(res));
     res.json(await getUsage(db, account.id, account.plan_id, clock));
   });
-
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type {
   BillingCheckoutRequest,
   ExtraMinutesPurchaseRequest,
@@ -38,7 +38,7 @@ export async function buyExtraMinutesOnce(
   });
 }
 
-export function billingRoutes({ storage, clock, billing }: AppContext, router: Router = Router()): Router {
+export function billingRoutes({ storage, clock, billing }: AppContext, router: Router): void {
   const deps: BillingDeps = { db: storage.db, clock, gateway: billing };
 
   router.post('/billing/checkout', async (req, res) => {
@@ -65,6 +65,4 @@ export function billingRoutes({ storage, clock, billing }: AppContext, router: R
     }
     res.json(toPurchase(purchase));
   });
-
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { CallCreate } from '../../../../schemas/generated/types';
 import { cancelCall, getCall, listCalls, startCall } from '../../domain/callRequests';
 import { accountIdOf } from '../auth';
@@ -7,7 +7,7 @@ import type { AppContext } from '../context';
 import { idempotencyKeyOf, idempotencyScope, runIdempotent, sendStored } from '../idempotency';
 import { parseBody } from '../validation';
 
-export function callRoutes({ storage, clock, calling }: AppContext, router: Router = Router()): Router {
+export function callRoutes({ storage, clock, calling }: AppContext, router: Router): void {
   const { db } = storage;
 
   router.post('/calls', async (req, res) => {
@@ -38,6 +38,4 @@ export function callRoutes({ storage, clock, calling }: AppContext, router: Rout
   router.post('/calls/:id/cancel', async (req, res) => {
     res.json(await cancelCall(db, clock, calling, accountIdOf(res), req.params.id));
   });
-
-  return router;
 }

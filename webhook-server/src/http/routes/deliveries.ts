@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { DeliveryStatus } from '../../db/schema';
 import { badRequest } from '../../domain/errors';
 import { DELIVERY_STATUSES, listDeliveries, replayDelivery } from '../../domain/hooks/deliveries';
@@ -17,7 +17,7 @@ function statusFilter(value: unknown): DeliveryStatus | undefined {
 }
 
 /** What happened to this account's deliveries, and replaying the dead ones. */
-export function deliveryRoutes({ storage, clock }: AppContext, router: Router = Router()): Router {
+export function deliveryRoutes({ storage, clock }: AppContext, router: Router): void {
   const { db } = storage;
 
   router.get('/events-gateway/deliveries', async (req, res) => {
@@ -36,6 +36,4 @@ export function deliveryRoutes({ storage, clock }: AppContext, router: Router = 
   router.post('/events-gateway/deliveries/:id/replay', async (req, res) => {
     res.json(await replayDelivery(db, clock, accountIdOf(res), req.params.id));
   });
-
-  return router;
 }

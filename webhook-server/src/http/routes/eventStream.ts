@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { TriggerName } from '../../../../schemas/generated/types';
 import { EventFeed } from '../../domain/eventFeed';
 import { badRequest } from '../../domain/errors';
@@ -38,10 +38,7 @@ function lastEventIdOf(raw: string | undefined): string | undefined {
 }
 
 /** GET /v1/api/events-gateway/stream: the account's events as Server-Sent Events (behind `atlas-connect listen`). */
-export function eventStreamRoutes(
-  { storage, config, shutdown, logger }: AppContext,
-  router: Router = Router(),
-): Router {
+export function eventStreamRoutes({ storage, config, shutdown, logger }: AppContext, router: Router): void {
   const { heartbeatMs, pollMs, maxPerAccount } = config.eventStream;
   const streams = new OpenStreams(maxPerAccount);
 
@@ -63,6 +60,4 @@ export function eventStreamRoutes(
       release();
     }
   });
-
-  return router;
 }

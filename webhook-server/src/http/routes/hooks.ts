@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { SubscribeRequest, UnsubscribeRequest } from '../../../../schemas/generated/types';
 import { badRequest } from '../../domain/errors';
 import { isTriggerName, sampleEvents, TRIGGER_NAMES } from '../../domain/hooks/samples';
@@ -13,7 +13,7 @@ const DEFAULT_SAMPLE_COUNT = 3;
 const MAX_SAMPLE_COUNT = 25;
 
 /** Atlas's events gateway: REST-hook subscriptions (Zapier, Make, GHL) and trigger samples. */
-export function hookRoutes({ storage, clock, config }: AppContext, router: Router = Router()): Router {
+export function hookRoutes({ storage, clock, config }: AppContext, router: Router): void {
   const { db } = storage;
 
   router.post('/events-gateway/trigger/subscribe', async (req, res) => {
@@ -52,6 +52,4 @@ export function hookRoutes({ storage, clock, config }: AppContext, router: Route
     const limit = parseLimit(rawLimit, MAX_SAMPLE_COUNT, DEFAULT_SAMPLE_COUNT);
     res.json(await sampleEvents(db, accountIdOf(res), triggerName, limit));
   });
-
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { TestMessageRequest } from '../../../../schemas/generated/types';
 import { reportTestMessage } from '../../domain/testHelpers/messages';
 import { useCallTimeBelowThreshold } from '../../domain/testHelpers/minutesLow';
@@ -10,7 +10,7 @@ import { parseBody } from '../validation';
  * Stripe's /v1/test_helpers convention: ways to cause events that only the calling platform or
  * time would cause, for `atlas-connect trigger` and tests. Never mounted in production (404 there).
  */
-export function testHelperRoutes({ storage, clock }: AppContext, router: Router = Router()): Router {
+export function testHelperRoutes({ storage, clock }: AppContext, router: Router): void {
   router.post('/test_helpers/message_events', async (req, res) => {
     const request = parseBody<TestMessageRequest>('TestMessageRequest.json', req.body ?? {});
     const result = await reportTestMessage(storage.db, clock, accountIdOf(res), request);
@@ -20,6 +20,4 @@ export function testHelperRoutes({ storage, clock }: AppContext, router: Router 
   router.post('/test_helpers/usage/minutes_low', async (_req, res) => {
     res.json(await useCallTimeBelowThreshold(storage.db, clock, accountIdOf(res)));
   });
-
-  return router;
 }
