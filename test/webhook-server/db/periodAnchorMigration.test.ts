@@ -1,7 +1,6 @@
-import { Migrator, type MigrationProvider } from 'kysely';
 import { testEngines, freshStorage, type TestStorage } from '../../support/engines';
 import { TestClock } from '../../support/clock';
-import { migrations, withMigrationLock } from '../../../webhook-server/src/db/migrate';
+import { migrateTo } from '../../support/migrateTo';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { getUsage } from '../../../webhook-server/src/domain/usage';
 
@@ -25,13 +24,9 @@ describe.each(testEngines())('migration 005_period_anchor on %s', (engine) => {
     });
     clock.set('2026-03-01T00:00:00.000Z');
     await getUsage(db, id, 'free', clock);
-    const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const migrator = new Migrator({ db, provider, migrationTableSchema: store.schema });
     // Back to the schema before the anchor existed (the rows stay), then forward again.
-    expect(
-      (await withMigrationLock(store.storage, () => migrator.migrateTo('004_billing'))).error,
-    ).toBeUndefined();
-    expect((await withMigrationLock(store.storage, () => migrator.migrateToLatest())).error).toBeUndefined();
+    expect(await migrateTo(store, '004_billing')).toBeUndefined();
+    expect(await migrateTo(store)).toBeUndefined();
     const rows = await db
       .selectFrom('usage_periods')
       .select(['period_start', 'period_anchor'])

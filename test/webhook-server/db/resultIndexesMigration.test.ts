@@ -1,7 +1,6 @@
-import { Migrator, type MigrationProvider } from 'kysely';
 import { testEngines, freshStorage, type TestStorage } from '../../support/engines';
 import { TestClock } from '../../support/clock';
-import { migrations, withMigrationLock } from '../../../webhook-server/src/db/migrate';
+import { migrateTo } from '../../support/migrateTo';
 import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { listDeliveries } from '../../../webhook-server/src/domain/hooks/deliveries';
@@ -18,15 +17,7 @@ describe.each(testEngines())('migration 014_result_indexes on %s', (engine) => {
   test('when deliveries and attempts were written before the migration, then their history is listed, attempts are still recorded and unsubscribing still cancels only the pending ones', async () => {
     const db = store.storage.db;
     const clock = new TestClock('2026-03-01T10:00:00.000Z');
-    const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const migrator = new Migrator({ db, provider, migrationTableSchema: store.schema });
-    const migrateTo = async (name?: string) =>
-      (
-        await withMigrationLock(store.storage, () =>
-          name ? migrator.migrateTo(name) : migrator.migrateToLatest(),
-        )
-      ).error;
-    expect(await migrateTo('013_delivery_hot_path')).toBeUndefined();
+    expect(await migrateTo(store, '013_delivery_hot_path')).toBeUndefined();
 
     const { id: accountId } = await createAccount(db, clock, {
       companyName: 'History Co',
@@ -75,7 +66,7 @@ describe.each(testEngines())('migration 014_result_indexes on %s', (engine) => {
       .where('id', '=', older!.id)
       .execute();
 
-    expect(await migrateTo()).toBeUndefined();
+    expect(await migrateTo(store)).toBeUndefined();
     // After it: the newer one fails once and stays pending.
     await attempt('att_02', newer!.id, 'retry', 500);
 
@@ -93,8 +84,8 @@ describe.each(testEngines())('migration 014_result_indexes on %s', (engine) => {
     ]);
 
     // The migration can be undone and done again with this history in place.
-    expect(await migrateTo('013_delivery_hot_path')).toBeUndefined();
-    expect(await migrateTo()).toBeUndefined();
+    expect(await migrateTo(store, '013_delivery_hot_path')).toBeUndefined();
+    expect(await migrateTo(store)).toBeUndefined();
     expect((await listDeliveries(db, accountId, {}, 10)).map((d) => d.attempts.length)).toStrictEqual([1, 1]);
   });
 });

@@ -1,10 +1,9 @@
-import { Migrator, type MigrationProvider } from 'kysely';
 import type Stripe from 'stripe';
 import { testEngines, freshStorage, type TestStorage } from '../../support/engines';
 import { TestClock } from '../../support/clock';
+import { migrateTo } from '../../support/migrateTo';
 import { PRICES, stripeEvent, subscriptionObject } from '../../support/stripe';
 import { applyStripeEvent } from '../../../webhook-server/src/billing/stripeEvents';
-import { migrations, withMigrationLock } from '../../../webhook-server/src/db/migrate';
 import { createAccount, getAccountRow } from '../../../webhook-server/src/domain/accounts';
 
 describe.each(testEngines())('migration 006_stripe_subscriptions on %s', (engine) => {
@@ -25,12 +24,8 @@ describe.each(testEngines())('migration 006_stripe_subscriptions on %s', (engine
       password: 'long-enough-password',
       planId: 'pro',
     });
-    const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const migrator = new Migrator({ db, provider, migrationTableSchema: store.schema });
     // Back to the schema before per-subscription rows existed, as a deployed server would have it.
-    expect(
-      (await withMigrationLock(store.storage, () => migrator.migrateTo('005_period_anchor'))).error,
-    ).toBeUndefined();
+    expect(await migrateTo(store, '005_period_anchor')).toBeUndefined();
     const now = clock.now().toISOString();
     await db
       .insertInto('billing_accounts')
@@ -44,7 +39,7 @@ describe.each(testEngines())('migration 006_stripe_subscriptions on %s', (engine
         updated_at: now,
       })
       .execute();
-    expect((await withMigrationLock(store.storage, () => migrator.migrateToLatest())).error).toBeUndefined();
+    expect(await migrateTo(store)).toBeUndefined();
 
     const row = await db
       .selectFrom('stripe_subscriptions')
