@@ -4,15 +4,20 @@ import type { ClaimedDelivery, DeliveryQueue } from './queue';
 import { WorkerLockLostError } from './workerLock';
 
 /**
- * Claims held per slot, in flight or ready (overall and per hook URL): a worker keeps up to three
- * rounds claimed ahead of its slots, so a freed slot starts its next attempt without waiting for
- * the database even while a claim is slow to come back (a busy machine). With two (one round
- * ready), a freed slot found nothing ready after 60% of attempts on a 2-core machine under load;
- * with four, after about 10%.
+ * Claims held per slot, in flight or ready (overall and per hook URL), and how many rounds of slots
+ * one claim asks for under load. A worker claims two rounds at a time once two rounds' room is
+ * free, so at least two rounds are ready when the next claim goes out, as with four held and one
+ * round a claim before: a freed slot starts its next attempt without waiting for the database even
+ * while a claim is slow to come back (a busy machine). (Two held and one round a claim: a freed
+ * slot found nothing ready after 60% of attempts on a 2-core machine under load; four held, after
+ * about 10%.) Two rounds a claim halve the claims per delivery: in bench:pg-cycle, claims of 96
+ * instead of 32 cost the worker 31–43 µs a delivery instead of 41–60, and PostgreSQL 93–101
+ * instead of 85–122 (BENCHMARKS.md, round 10).
  */
-export const HELD_PER_SLOT = 4;
+export const HELD_PER_SLOT = 5;
+const ROUNDS_PER_CLAIM = 2;
 /**
- * A claim outlives the longest a held delivery can wait for a slot (three attempts before it) and
+ * A claim outlives the longest a held delivery can wait for a slot (four attempts before it) and
  * its own attempt, by a wide margin; only a dead worker's claims expire.
  */
 const LEASE_MARGIN_MS = 60_000;
@@ -96,10 +101,10 @@ export class DeliveryPump {
 
   /**
    * Keeps up to HELD_PER_SLOT - 1 rounds of claimed deliveries ready beside those in flight, so a
-   * freed slot starts its next attempt without waiting for the database. Under load, claims come a
-   * round at a time (one database call per round). Per hook URL, at most HELD_PER_SLOT times its
-   * limit is held (in flight or ready), so a ready delivery waits for at most HELD_PER_SLOT - 1
-   * attempts' time: its claim's lease covers that and its own attempt.
+   * freed slot starts its next attempt without waiting for the database. Under load, claims come
+   * ROUNDS_PER_CLAIM rounds at a time (one database call each). Per hook URL, at most HELD_PER_SLOT
+   * times its limit is held (in flight or ready), so a ready delivery waits for at most
+   * HELD_PER_SLOT - 1 attempts' time: its claim's lease covers that and its own attempt.
    */
   private async fill(): Promise<void> {
     const { concurrency, concurrencyPerUrl } = this.options.limits;
@@ -142,9 +147,11 @@ export class DeliveryPump {
     });
   }
 
-  /** Under no load, one delivery is worth claiming; otherwise wait until a round's worth of room. */
+  /** Under no load, one delivery is worth claiming; otherwise wait until ROUNDS_PER_CLAIM rounds' worth of room. */
   private claimBatch(): number {
-    return this.inFlight + this.ready.length === 0 ? 1 : Math.max(1, this.options.limits.concurrency);
+    return this.inFlight + this.ready.length === 0
+      ? 1
+      : Math.max(1, ROUNDS_PER_CLAIM * this.options.limits.concurrency);
   }
 
   /** Starts ready deliveries while slots are free and their hook URL is under its limit. */
