@@ -3,9 +3,12 @@ import { accountPageRoutes } from './account';
 import { accessLog } from './accessLog';
 import { apiRateLimit } from './apiRateLimit';
 import { apiKeyAuthenticator, requireAccount } from './auth';
+import { chainHandlers } from './chainHandlers';
 import type { AppContext } from './context';
 import { errorHandler, notFoundHandler } from './errors';
+import { weakEtag } from './etag';
 import { ghlRoutes } from './ghl';
+import { useFastJson } from './jsonResponse';
 import { accountRoutes } from './routes/account';
 import { billingRoutes } from './routes/billing';
 import { billingReturnRoutes } from './routes/billingReturn';
@@ -33,6 +36,8 @@ export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
+  app.set('etag', weakEtag);
+  useFastJson(app);
   app.use(accessLog(ctx.logger));
   app.use(securityHeaders());
   // The API first: its requests then pass none of the other modules' routers (each a list of
@@ -74,10 +79,15 @@ export function buildApp(ctx: AppContext): Express {
 function apiRouter(ctx: AppContext): Router {
   const api = Router();
   const keys = new ApiKeyCache(ctx.config.apiKeyCacheTtlMs, () => ctx.clock.now().getTime());
-  api.use(express.json({ limit: JSON_BODY_LIMIT }));
-  api.use(refuseMalformedText);
-  api.use(requireAccount([apiKeyAuthenticator(ctx.storage.db, keys), ...ctx.authenticators]));
-  api.use(apiRateLimit(ctx.storage, ctx.config.apiRateLimit));
+  // The gate every API request passes, in order, as one layer (see chainHandlers for why).
+  api.use(
+    chainHandlers([
+      express.json({ limit: JSON_BODY_LIMIT }),
+      refuseMalformedText,
+      requireAccount([apiKeyAuthenticator(ctx.storage.db, keys), ...ctx.authenticators]),
+      apiRateLimit(ctx.storage, ctx.config.apiRateLimit),
+    ]),
+  );
   accountRoutes(ctx, api);
   campaignRoutes(ctx, api);
   billingRoutes(ctx, api);
