@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 // npm run bench:delivery: signed durable delivery rate vs the raw undici POST rate to the same local
 // receiver at the same concurrency, then event-to-first-attempt latency at a fixed offered rate.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -15,6 +15,7 @@ import { systemClock } from '../webhook-server/src/domain/clock';
 import { recordEvent } from '../webhook-server/src/domain/events';
 import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
 import { benchWorker, CONCURRENCY } from './benchWorker';
+import type { CpuMicros, DeliveryResult, PeerFigure, ProcessesFigure } from './deliveryResult';
 import { bullmqRate, graphileRate } from './peers';
 
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20000);
@@ -226,14 +227,6 @@ async function durableRate(
   return rate;
 }
 
-interface ProcessesFigure {
-  deliveriesPerSecond: number;
-  /** Against the raw round run just before it. */
-  ratio: number;
-  /** CPU time per delivery (µs): all worker processes together, and the receiver. */
-  cpuMicrosPerDelivery: { workers: number; receiver: number };
-}
-
 /** A worker process on this schema, once it is connected (it fails the bench if it dies first). */
 function forkWorkerProcess(schema: string): Promise<ChildProcess> {
   const child = fork(path.join(__dirname, 'workerProcess.ts'), [DATABASE_URL!, schema], {
@@ -299,15 +292,10 @@ async function processesRate(
   }
 }
 
-interface CpuPerRequest {
-  bench: number;
-  receiver: number;
-}
-
 /** Runs the timed part of a rate round and records the CPU time per request here and in the receiver. */
 async function measureCpu(
   receiver: ChildProcess,
-  into: CpuPerRequest[],
+  into: CpuMicros[],
   round: () => Promise<number>,
 ): Promise<number> {
   const receiverBefore = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
@@ -322,7 +310,7 @@ async function measureCpu(
   return rate;
 }
 
-function medianCpu(values: CpuPerRequest[]): CpuPerRequest {
+function medianCpu(values: CpuMicros[]): CpuMicros {
   return {
     bench: Math.round(median(values.map((v) => v.bench))),
     receiver: Math.round(median(values.map((v) => v.receiver))),
@@ -391,13 +379,6 @@ async function latencyAtRate(dir: string, receiver: ChildProcess, url: string): 
   return { ...stats, offered: OFFERED_RATE, recorded, queued };
 }
 
-interface PeerFigure {
-  deliveriesPerSecond: number;
-  /** Against the raw round run just before it, as the durable ratio is read. */
-  ratio: number;
-  cpuMicrosPerDelivery: CpuPerRequest;
-}
-
 /** One round of each peer, each paired with a raw round run just before it. */
 async function peerRates(receiver: ChildProcess, url: string): Promise<Record<string, PeerFigure | string>> {
   const peers: Record<string, PeerFigure | string> = {};
@@ -417,7 +398,7 @@ async function peerRates(receiver: ChildProcess, url: string): Promise<Record<st
     }
     try {
       const raw = await rawRate(url, THROUGHPUT_EVENTS);
-      const cpu: CpuPerRequest[] = [];
+      const cpu: CpuMicros[] = [];
       const rate = await measureCpu(receiver, cpu, runPeer);
       peers[name] = {
         deliveriesPerSecond: Math.round(rate),
@@ -488,7 +469,7 @@ async function main(): Promise<void> {
     // Loopback rates on a small machine are noisy: alternate the two measurements and take medians.
     const raws: number[] = [];
     const durables: number[] = [];
-    const cpu = { raw: [] as CpuPerRequest[], durable: [] as CpuPerRequest[] };
+    const cpu = { raw: [] as CpuMicros[], durable: [] as CpuMicros[] };
     for (let round = 0; round < ROUNDS; round += 1) {
       raws.push(await measureCpu(child, cpu.raw, () => rawRate(url, THROUGHPUT_EVENTS)));
       durables.push(
@@ -515,7 +496,7 @@ async function main(): Promise<void> {
     const peers = PEERS ? await peerRates(child, url) : undefined;
     const latency = await latencyAtRate(dir, child, url);
     const ticksAfter = cpuTicks();
-    const result = {
+    const result: DeliveryResult = {
       date: new Date().toISOString(),
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
       // The share of the machine's CPU time taken by the hypervisor during the run (a VM's noise).
@@ -542,6 +523,8 @@ async function main(): Promise<void> {
       ...latencyFigures(latency),
     };
     console.log(JSON.stringify(result, null, 2));
+    // For `npm run bench` (run.ts), which tables SQLite's and PostgreSQL's runs together.
+    if (process.env.BENCH_RESULT_FILE) writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
   } finally {
     child.kill();
     rmSync(dir, { recursive: true, force: true });
