@@ -85,6 +85,37 @@ describe('chainHandlers', () => {
     expect(await answerOf([step('a'), answerer, step('b')])).toEqual({ status: 401, body: 'answered' });
   });
 
+  it("treats next('route') as next(), so no later step is skipped", async () => {
+    const route: RequestHandler = (_req, _res, next) => next('route');
+    expect(await answerOf([route, step('b')])).toEqual({ status: 200, body: 'route after b' });
+  });
+
+  it('passes a promise rejected with a falsy value on as an error', async () => {
+    const rejecter: RequestHandler = () => Promise.reject(0 as unknown as Error);
+    expect(await answerOf([rejecter, step('b')])).toEqual({
+      status: 418,
+      body: 'error Rejected promise after undefined',
+    });
+  });
+
+  it('hands an error raised after next to the error handlers, not to an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const late: RequestHandler = async (req, res, next) => {
+        step('late')(req, res, next);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        throw new Error('late');
+      };
+      expect(await answerOf([late, step('b')])).toEqual({ status: 200, body: 'route after late,b' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('ignores a second call of next from the same step', async () => {
     const twice: RequestHandler = (req, res, next) => {
       step('twice')(req, res, next);
