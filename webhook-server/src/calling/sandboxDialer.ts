@@ -109,15 +109,26 @@ export class SandboxDialer implements CallingPlatform {
     let failed: Step | undefined;
     try {
       return await inTransaction(db, async (trx) => {
+        // The call's row lock first, then its step's: the order a cancel takes them in (cancelCall
+        // locks the call, then deletes the step). Locking the step first, as before, deadlocked
+        // with a cancel under load, and PostgreSQL broke it by failing the cancel with a 500.
+        // SKIP LOCKED: a call being canceled, or played by another dialer, waits for a later poll.
         let due = trx
+          .selectFrom('sandbox_call_steps as s')
+          .innerJoin('calls as c', 'c.id', 's.call_id')
+          .select('s.call_id')
+          .where('s.due_at', '<=', now)
+          .orderBy('s.due_at')
+          .limit(1);
+        if (engine === 'postgres') due = due.forNoKeyUpdate('c').skipLocked();
+        const found = await due.executeTakeFirst();
+        if (!found) return false;
+        // With its call locked, nothing else can change or remove this step meanwhile.
+        const step = await trx
           .selectFrom('sandbox_call_steps')
           .selectAll()
-          .where('due_at', '<=', now)
-          .orderBy('due_at')
-          .limit(1);
-        if (engine === 'postgres') due = due.forUpdate().skipLocked();
-        const step = await due.executeTakeFirst();
-        if (!step) return false;
+          .where('call_id', '=', found.call_id)
+          .executeTakeFirstOrThrow();
         failed = step;
         await this.apply(trx, step);
         return true;
