@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { chainHandlers } from '../../../webhook-server/src/http/chainHandlers';
+import { whileListening } from '../../support/listening';
 
 /** An app with the chain in front of GET /, answering with the steps that ran (or the error). */
 async function answerOf(steps: RequestHandler[]): Promise<{ status: number; body: string }> {
@@ -13,14 +13,10 @@ async function answerOf(steps: RequestHandler[]): Promise<{ status: number; body
     res.status(418).send(`error ${err.message} after ${String(res.locals.ran)}`);
   };
   app.use(onError);
-  const listener = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => listener.once('listening', resolve));
-  try {
-    const res = await fetch(`http://127.0.0.1:${(listener.address() as AddressInfo).port}/`);
+  return whileListening(app, async (base) => {
+    const res = await fetch(`${base}/`);
     return { status: res.status, body: await res.text() };
-  } finally {
-    listener.close();
-  }
+  });
 }
 
 const step =

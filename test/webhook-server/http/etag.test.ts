@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { weakEtag } from '../../../webhook-server/src/http/etag';
+import { whileListening } from '../../support/listening';
 
 const BODIES = ['', 'a', '{"id":"acc_1","companyName":"Zürich GmbH 🚀"}', 'x'.repeat(5000)];
 
@@ -10,10 +10,7 @@ async function tagsOf(app: Express): Promise<string[]> {
     const body = BODIES[Number(req.params.i)]!;
     res.type('text/plain').send(req.params.kind === 'bytes' ? Buffer.from(body) : body);
   });
-  const listener = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => listener.once('listening', resolve));
-  const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  try {
+  return whileListening(app, async (base) => {
     const tags: string[] = [];
     for (const i of BODIES.keys())
       for (const kind of ['string', 'bytes']) {
@@ -21,9 +18,7 @@ async function tagsOf(app: Express): Promise<string[]> {
         tags.push(res.headers.get('etag') ?? 'none');
       }
     return tags;
-  } finally {
-    listener.close();
-  }
+  });
 }
 
 describe('weakEtag', () => {

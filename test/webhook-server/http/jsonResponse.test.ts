@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { weakEtag } from '../../../webhook-server/src/http/etag';
 import { useFastJson } from '../../../webhook-server/src/http/jsonResponse';
+import { whileListening } from '../../support/listening';
 
 const ACCOUNT = {
   id: 'acc_1',
@@ -46,9 +46,6 @@ interface Answer {
 }
 
 async function answersOf(app: Express, etagOf?: string): Promise<Answer[]> {
-  const listener = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => listener.once('listening', resolve));
-  const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
   const asked: Array<[string, string, Record<string, string>?]> = [
     ['GET', '/object'],
     ['HEAD', '/object'],
@@ -62,7 +59,7 @@ async function answersOf(app: Express, etagOf?: string): Promise<Answer[]> {
     // fetch adds Cache-Control: no-cache to a conditional request unless it has one (no 304 then).
     ['GET', '/object', { 'if-none-match': etagOf ?? '', 'cache-control': 'max-age=0' }],
   ];
-  try {
+  return whileListening(app, async (base) => {
     const answers: Answer[] = [];
     for (const [method, path, headers] of asked) {
       const res = await fetch(base + path, { method, headers });
@@ -70,9 +67,7 @@ async function answersOf(app: Express, etagOf?: string): Promise<Answer[]> {
       answers.push({ status: res.status, headers: Object.fromEntries(kept), body: await res.text() });
     }
     return answers;
-  } finally {
-    listener.close();
-  }
+  });
 }
 
 describe('useFastJson', () => {

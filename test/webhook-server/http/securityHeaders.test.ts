@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import helmet from 'helmet';
 import { securityHeaders } from '../../../webhook-server/src/http/securityHeaders';
+import { whileListening } from '../../support/listening';
 import { api, createTenant, startTestServer, type TestServer } from '../../support/server';
 
 /** The headers helmet() itself sets on a response of a bare Express app, by lowercase name. */
@@ -11,15 +11,11 @@ async function helmetsOwnHeaders(): Promise<Record<string, string>> {
   app.get('/', (_req, res) => {
     res.send('ok');
   });
-  const listener = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => listener.once('listening', resolve));
-  try {
-    const res = await fetch(`http://127.0.0.1:${(listener.address() as AddressInfo).port}/`);
+  return whileListening(app, async (base) => {
+    const res = await fetch(`${base}/`);
     const bare = new Set(['content-type', 'content-length', 'etag', 'date', 'connection', 'keep-alive']);
     return Object.fromEntries([...res.headers].filter(([name]) => !bare.has(name)));
-  } finally {
-    listener.close();
-  }
+  });
 }
 
 describe('security headers', () => {
