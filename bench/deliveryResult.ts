@@ -25,7 +25,7 @@ export interface DeliveryResult {
   date: string;
   machine: string;
   stolenCpuShare: number | null;
-  engine: 'sqlite' | 'postgres';
+  engine: (typeof ENGINES)[number];
   concurrency: number;
   rawPostsPerSecondRounds: number[];
   durableDeliveriesPerSecondRounds: number[];
@@ -51,7 +51,10 @@ export interface DeliveryResult {
   committedToAttemptP99Ms: number;
 }
 
-export type EngineResults = Partial<Record<DeliveryResult['engine'], DeliveryResult | string>>;
+/** The engines a run covers, in the order they run and are tabled. */
+export const ENGINES = ['sqlite', 'postgres'] as const;
+
+export type EngineResults = Partial<Record<(typeof ENGINES)[number], DeliveryResult | string>>;
 
 const n = (value: number) => value.toLocaleString('en-US');
 const cpu = (figure: CpuMicros) => `${figure.bench} + ${figure.receiver}`;
@@ -99,7 +102,7 @@ const ROWS: Array<[string, (r: DeliveryResult) => string]> = [
 
 /** The markdown table of a run: SQLite and PostgreSQL side by side. */
 export function deliveryTable(results: EngineResults): string {
-  const engines = (['sqlite', 'postgres'] as const).filter((engine) => results[engine] !== undefined);
+  const engines = ENGINES.filter((engine) => results[engine] !== undefined);
   // An engine that did not run says why in its first cell.
   const cell = (engine: (typeof engines)[number], read: (r: DeliveryResult) => string, row: number) => {
     const result = results[engine]!;

@@ -7,10 +7,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deliveryTable, type DeliveryResult, type EngineResults } from './deliveryResult';
+import {
+  deliveryTable,
+  ENGINES as KNOWN_ENGINES,
+  type DeliveryResult,
+  type EngineResults,
+} from './deliveryResult';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL;
-const KNOWN_ENGINES = ['sqlite', 'postgres'];
 /** Engines asked for by name must run: then a PostgreSQL run without BENCH_DATABASE_URL fails. */
 const ASKED = process.env.BENCH_ENGINES !== undefined;
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((engine) => engine.trim());
@@ -35,7 +39,7 @@ function runDelivery(env: NodeJS.ProcessEnv, resultFile: string): Promise<Delive
 }
 
 async function main(): Promise<void> {
-  const unknown = ENGINES.filter((engine) => !KNOWN_ENGINES.includes(engine));
+  const unknown = ENGINES.filter((engine) => !(KNOWN_ENGINES as readonly string[]).includes(engine));
   if (unknown.length > 0) {
     console.error(`BENCH_ENGINES: unknown ${unknown.join(', ')}; use sqlite, postgres or both`);
     process.exitCode = 1;
