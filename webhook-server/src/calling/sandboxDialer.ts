@@ -123,7 +123,8 @@ export class SandboxDialer implements CallingPlatform {
         if (engine === 'postgres') due = due.forNoKeyUpdate('c').skipLocked();
         const found = await due.executeTakeFirst();
         if (!found) return false;
-        // With its call locked, nothing else can change or remove this step meanwhile.
+        // Read again once the call is locked: the join's row can predate a step another dialer
+        // committed just before this lock, and with the call locked nothing else changes it now.
         const step = await trx
           .selectFrom('sandbox_call_steps')
           .selectAll()
