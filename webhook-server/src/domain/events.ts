@@ -3,6 +3,8 @@ import type { Clock } from './clock';
 import { compiledOnce } from './compiledOnce';
 import { inTransaction, type Db } from './db';
 import { fanOut } from './hooks/fanout';
+import { announceDeliveries } from './hooks/newWork';
+import { writeEventWithDeliveries } from './hooks/pgEventWithDeliveries';
 import { newId } from './ids';
 
 export interface NewEvent {
@@ -42,7 +44,9 @@ const insertEvent = compiledOnce(
 /**
  * Writes an event to the outbox. Call it inside the transaction of the state change that caused
  * it: the event exists exactly when the change does, and delivery reads it from the table, never
- * from process memory. One delivery per matching subscription is queued in the same transaction.
+ * from process memory. One delivery per matching subscription is queued with it, atomically: in
+ * one statement on PostgreSQL for an audience of up to four (pgEventWithDeliveries.ts), otherwise
+ * in one transaction (the caller's, when it has one).
  */
 export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promise<EventEnvelope> {
   const envelope: EventEnvelope = {
@@ -54,6 +58,15 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
     ...(event.test ? { test: true as const } : {}),
     data: event.data as EventEnvelope['data'],
   };
+  const payload = JSON.stringify(envelope);
+  // PostgreSQL: one statement, when the audience is the usual handful (pgEventWithDeliveries.ts).
+  if (!event.onlySubscriptionIds) {
+    const queued = await writeEventWithDeliveries(db, envelope, payload, event.test === true);
+    if (queued !== undefined) {
+      if (queued > 0) announceDeliveries(db);
+      return envelope;
+    }
+  }
   await inTransaction(db, async (trx) => {
     await insertEvent(
       trx,
@@ -61,7 +74,7 @@ export async function recordEvent(db: Db, clock: Clock, event: NewEvent): Promis
       envelope.accountId,
       envelope.campaignId,
       envelope.triggerName,
-      JSON.stringify(envelope),
+      payload,
       envelope.createdAt,
       event.test ? 1 : 0,
     );

@@ -11,7 +11,13 @@ import { announceDeliveries } from './newWork';
  * A call a GHL workflow started belongs to its GHL location: its events (callId defined) reach the
  * workflows of that location, not those of the account's other linked locations.
  */
-function audience(db: Db, accountId: string, triggerName: string, campaignId?: string, callId?: string) {
+export function audience(
+  db: Db,
+  accountId: string,
+  triggerName: string,
+  campaignId?: string,
+  callId?: string,
+) {
   let query = db
     .selectFrom('subscriptions')
     .select(['id', 'hook_url'])
