@@ -110,14 +110,6 @@ const endCall = compiledOnce(
 export async function markEnded(db: Db, clock: Clock, call: CallRow, ending: CallEnding): Promise<void> {
   assertCanMove(call.id, call.status as CallStatus, ending.status);
   const customerName = ending.customerName ?? call.customer_name;
-  if (ending.durationSeconds > 0) {
-    await applyLedgerEntry(db, clock, {
-      accountId: call.account_id,
-      kind: 'call',
-      seconds: ending.durationSeconds,
-      reference: call.id,
-    });
-  }
   await endCall(
     db,
     ending.status,
@@ -148,6 +140,16 @@ export async function markEnded(db: Db, clock: Clock, call: CallRow, ending: Cal
       completedAt: ending.completedAt,
     },
   });
+  // Last: the debit locks the account's usage row until the commit, and every call of the account
+  // ends through it, so the less this transaction does after it, the more calls end per second.
+  if (ending.durationSeconds > 0) {
+    await applyLedgerEntry(db, clock, {
+      accountId: call.account_id,
+      kind: 'call',
+      seconds: ending.durationSeconds,
+      reference: call.id,
+    });
+  }
 }
 
 /** The call's row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */

@@ -56,8 +56,23 @@ const latestPeriodOf = compiledOnce((db, accountId: string) =>
     .limit(sql.lit(1)),
 );
 
-const planOf = compiledOnce((db, accountId: string) =>
-  db.selectFrom('accounts').select('plan_id').where('id', '=', accountId),
+/** The account's plan, and whether any minutes_low hook watches its remaining time. */
+const planAndWatchers = compiledOnce((db, accountId: string) =>
+  db
+    .selectFrom('accounts')
+    .select((eb) => [
+      'plan_id',
+      eb
+        .exists(
+          eb
+            .selectFrom('subscriptions')
+            .select('subscriptions.id')
+            .whereRef('subscriptions.account_id', '=', 'accounts.id')
+            .where('subscriptions.trigger_name', '=', 'minutes_low'),
+        )
+        .as('watched'),
+    ])
+    .where('id', '=', accountId),
 );
 
 // Each debit and credit (every call report) writes these: compiled once.
@@ -183,12 +198,16 @@ export async function applyLedgerEntry(
       clock.now().toISOString(),
     );
     if (Number(inserted.numAffectedRows ?? 0) === 0) return { applied: false, before, after: before };
+    const [account] = (await planAndWatchers(trx, entry.accountId)).rows;
+    // The period row is the account's one hot row: every call report of the account updates it,
+    // and its lock is held until the commit. So it is taken last, after the reads that do not
+    // need it, and the review runs only when a minutes_low hook watches (one round trip then).
     // The current period is the latest one (currentPeriod rolled forward to it).
     const addSeconds = entry.kind === 'call' ? addUsedSeconds : addExtraSeconds;
     const [after] = (await addSeconds(trx, entry.seconds, entry.accountId, before.period_start)).rows;
     if (!after) throw new Error(`Account ${entry.accountId} lost its period ${before.period_start}`);
-    const [account] = (await planOf(trx, entry.accountId)).rows;
-    await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
+    if (account!.watched)
+      await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
     return { applied: true, before, after };
   });
 }
