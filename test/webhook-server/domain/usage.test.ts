@@ -104,6 +104,49 @@ describe.each(testEngines())('the minute ledger on %s', (engine) => {
     });
   });
 
+  test('when a debit arrives after its period ended, then a new period opens and takes the debit, once', async () => {
+    const { id } = await account();
+    clock.set('2026-04-20T00:00:00.000Z');
+    const debit = { accountId: id, kind: 'call' as const, seconds: 120, reference: `late-${id}` };
+    const first = await applyLedgerEntry(store.storage.db, clock, debit);
+    const again = await applyLedgerEntry(store.storage.db, clock, debit);
+    expect([first.applied, again.applied]).toStrictEqual([true, false]);
+    expect(first.after).toMatchObject({ period_start: '2026-04-10T12:00:00.000Z', used_seconds: 120 });
+    expect(await usage(id)).toMatchObject({ periodStart: '2026-04-10T12:00:00.000Z', usedSeconds: 120 });
+    const entries = await store.storage.db
+      .selectFrom('minute_ledger')
+      .select(['seconds'])
+      .where('reference', '=', debit.reference)
+      .execute();
+    expect(entries).toStrictEqual([{ seconds: -120 }]);
+  });
+
+  test('when debits and a credit of one account arrive at once, then each counts once and the change shows the period before it', async () => {
+    const { id } = await account();
+    const changes = await Promise.all([
+      ...Array.from({ length: 12 }, (_, n) =>
+        applyLedgerEntry(store.storage.db, clock, {
+          accountId: id,
+          kind: 'call',
+          seconds: 10 + n,
+          reference: `many-${id}-${n}`,
+        }),
+      ),
+      applyLedgerEntry(store.storage.db, clock, {
+        accountId: id,
+        kind: 'purchase',
+        seconds: 60_000,
+        reference: `many-${id}-purchase`,
+      }),
+    ]);
+    const used = Array.from({ length: 12 }, (_, n) => 10 + n).reduce((a, b) => a + b, 0);
+    expect(await usage(id)).toMatchObject({ usedSeconds: used, extraMinutes: 1000 });
+    for (const [n, change] of changes.entries()) {
+      const counter = n < 12 ? 'used_seconds' : 'extra_seconds';
+      expect(change.after[counter] - change.before[counter]).toBe(n < 12 ? 10 + n : 60_000);
+    }
+  });
+
   test('when a period ends, then used time resets and unused purchased minutes carry over', async () => {
     const { id } = await account();
     await applyLedgerEntry(store.storage.db, clock, {

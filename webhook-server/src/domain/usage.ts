@@ -172,6 +172,7 @@ export async function getUsage(db: Db, accountId: string, planId: string, clock:
 
 export interface LedgerChange {
   applied: boolean;
+  /** The period just before this entry (the same as after when it was not applied). */
   before: UsagePeriodRow;
   after: UsagePeriodRow;
 }
@@ -208,7 +209,10 @@ export async function applyLedgerEntry(
     if (!after) throw new Error(`Account ${entry.accountId} lost its period ${before.period_start}`);
     if (account!.watched)
       await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
-    return { applied: true, before, after };
+    // The period as the update found it: `before` was read without the row's lock, so on
+    // PostgreSQL a concurrent entry may have changed the counter in between.
+    const counter = entry.kind === 'call' ? 'used_seconds' : 'extra_seconds';
+    return { applied: true, before: { ...after, [counter]: after[counter] - entry.seconds }, after };
   });
 }
 
