@@ -9,8 +9,8 @@ import { audience } from './fanout';
  * On PostgreSQL an event, its audience and its deliveries are written by one statement: the event
  * insert, the audience select and the delivery inserts as parts of one WITH, which is atomic on its
  * own. recordEvent had been five round trips (BEGIN, insert, select, insert, COMMIT), each a wake-up
- * of the backend and of this process; one statement halves the API's CPU per event (measured with
- * the audience of one subscription) and needs no transaction when the caller has none.
+ * of the backend and of this process; one statement cut this process's CPU per event by a third
+ * (500 events/s, one subscription each) and needs no transaction when the caller has none.
  *
  * Delivery ids are ULIDs made here, so the statement brings PREALLOCATED of them: when the
  * audience is larger, the statement writes nothing and says so (`fits` false), and recordEvent
@@ -28,9 +28,9 @@ interface Written {
 type Audience = ReturnType<typeof audience>;
 
 /**
- * The statement for one audience query. `event` is: id, campaign id (or null), payload, created at,
- * test (0 or 1); `ids` the preallocated delivery ids. Every value is bound, so compiledOnce can
- * compile it once per audience shape.
+ * The statement for one audience query. `rest` is the event's id, campaign id (or null), payload,
+ * created at and test flag (0 or 1), then the preallocated delivery ids. Every value is bound, so
+ * compiledOnce compiles it once per audience shape.
  */
 function eventWithDeliveries(
   db: Db,
