@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { changePlan } from '../../../webhook-server/src/domain/accounts';
 import { reportCallEvent } from '../../../webhook-server/src/domain/calls';
 import { applyLedgerEntry, getUsage, startBillingPeriod } from '../../../webhook-server/src/domain/usage';
 import { api, createTenant, startTestServer, type Tenant, type TestServer } from '../../support/server';
 import { testEngines } from '../../support/engines';
+import { waitFor } from '../../support/waitFor';
 
 const GATEWAY = '/v1/api/events-gateway';
 
@@ -144,4 +146,37 @@ describe.each(testEngines())('minutes_low on %s', (engine) => {
     await spend(5);
     expect(await lowEventsFor(late)).toEqual([]);
   });
+
+  // PostgreSQL only: SQLite has one writer, so nothing subscribes while a debit waits.
+  if (engine === 'postgres')
+    test('when a hook subscribes while a debit waits for the usage row, then that debit’s crossing fires for it', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      // Another transaction (a purchase, say) holds the account's period row.
+      const holder = db()
+        .transaction()
+        .execute(async (trx) => {
+          await sql`SELECT 1 FROM usage_periods WHERE account_id = ${tenant.account.id} FOR UPDATE`.execute(
+            trx,
+          );
+          locked();
+          await held;
+        });
+      await isLocked;
+      const debit = spend(450); // 50 of 500 left once applied
+      await waitFor('the debit to wait for the period row', async () => {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND query LIKE '%usage_periods%'`.execute(db());
+        return rows[0]!.n > 0;
+      });
+      const late = await subscribeLow('while-waiting', 100); // armed: 500 left when it subscribes
+      release();
+      await holder;
+      await debit;
+      expect(await lowEventsFor(late)).toEqual([
+        expect.objectContaining({ remainingMinutes: 50, thresholdMinutes: 100 }),
+      ]);
+    });
 });

@@ -56,23 +56,8 @@ const latestPeriodOf = compiledOnce((db, accountId: string) =>
     .limit(sql.lit(1)),
 );
 
-/** The account's plan, and whether any minutes_low hook watches its remaining time. */
-const planAndWatchers = compiledOnce((db, accountId: string) =>
-  db
-    .selectFrom('accounts')
-    .select((eb) => [
-      'plan_id',
-      eb
-        .exists(
-          eb
-            .selectFrom('subscriptions')
-            .select('subscriptions.id')
-            .whereRef('subscriptions.account_id', '=', 'accounts.id')
-            .where('subscriptions.trigger_name', '=', 'minutes_low'),
-        )
-        .as('watched'),
-    ])
-    .where('id', '=', accountId),
+const planOf = compiledOnce((db, accountId: string) =>
+  db.selectFrom('accounts').select('plan_id').where('id', '=', accountId),
 );
 
 // Each debit and credit (every call report) writes these: compiled once.
@@ -199,16 +184,16 @@ export async function applyLedgerEntry(
       clock.now().toISOString(),
     );
     if (Number(inserted.numAffectedRows ?? 0) === 0) return { applied: false, before, after: before };
-    const [account] = (await planAndWatchers(trx, entry.accountId)).rows;
+    const [account] = (await planOf(trx, entry.accountId)).rows;
     // The period row is the account's one hot row: every call report of the account updates it,
-    // and its lock is held until the commit. So it is taken last, after the reads that do not
-    // need it, and the review runs only when a minutes_low hook watches (one round trip then).
+    // and its lock is held until the commit. So it is taken after the reads that do not need it.
+    // The minutes_low review reads its subscriptions after the lock, not before: one subscribed
+    // while this waited for the lock must see this entry's crossing.
     // The current period is the latest one (currentPeriod rolled forward to it).
     const addSeconds = entry.kind === 'call' ? addUsedSeconds : addExtraSeconds;
     const [after] = (await addSeconds(trx, entry.seconds, entry.accountId, before.period_start)).rows;
     if (!after) throw new Error(`Account ${entry.accountId} lost its period ${before.period_start}`);
-    if (account!.watched)
-      await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
+    await reviewMinutesLow(trx, clock, entry.accountId, toUsage(after, account!.plan_id));
     // The period as the update found it: `before` was read without the row's lock, so on
     // PostgreSQL a concurrent entry may have changed the counter in between.
     const counter = entry.kind === 'call' ? 'used_seconds' : 'extra_seconds';
