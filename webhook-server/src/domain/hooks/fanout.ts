@@ -55,24 +55,47 @@ const audienceOfAccount = compiledOnce((db, accountId: string, triggerName: stri
   audience(db, accountId, triggerName),
 );
 
-function audienceOf(db: Db, event: EventEnvelope, onlySubscriptionIds?: string[]) {
-  const campaignId = event.campaignId ?? undefined;
+/** The campaign and the call an event's audience is narrowed by (see audience), when it has them. */
+function audienceKeys(event: EventEnvelope): { campaignId?: string; callId?: string } {
   const callId = (event.data as { callId?: unknown }).callId;
-  const ofCall = typeof callId === 'string' ? callId : undefined;
+  return {
+    campaignId: event.campaignId ?? undefined,
+    callId: typeof callId === 'string' ? callId : undefined,
+  };
+}
+
+/** One query per shape of audience, so that each is compiled once (compiledOnce). */
+export interface AudienceShapes<T> {
+  callInCampaign(campaignId: string, callId: string): T;
+  campaign(campaignId: string): T;
+  call(callId: string): T;
+  account(): T;
+}
+
+/** Runs the query of the event's shape of audience. */
+export function byAudienceShape<T>(event: EventEnvelope, shapes: AudienceShapes<T>): T {
+  const { campaignId, callId } = audienceKeys(event);
+  if (campaignId !== undefined)
+    return callId !== undefined ? shapes.callInCampaign(campaignId, callId) : shapes.campaign(campaignId);
+  return callId !== undefined ? shapes.call(callId) : shapes.account();
+}
+
+function audienceOf(db: Db, event: EventEnvelope, onlySubscriptionIds?: string[]) {
+  const { accountId, triggerName } = event;
   // The narrowed audience (minutes_low) lists ids: a query of its own each time.
-  if (onlySubscriptionIds)
-    return audience(db, event.accountId, event.triggerName, campaignId, ofCall)
+  if (onlySubscriptionIds) {
+    const { campaignId, callId } = audienceKeys(event);
+    return audience(db, accountId, triggerName, campaignId, callId)
       .where('id', 'in', onlySubscriptionIds)
       .execute();
-  const run =
-    campaignId !== undefined
-      ? ofCall !== undefined
-        ? audienceOfCallInCampaign(db, event.accountId, event.triggerName, campaignId, ofCall)
-        : audienceInCampaign(db, event.accountId, event.triggerName, campaignId)
-      : ofCall !== undefined
-        ? audienceOfCall(db, event.accountId, event.triggerName, ofCall)
-        : audienceOfAccount(db, event.accountId, event.triggerName);
-  return run.then((result) => result.rows);
+  }
+  return byAudienceShape(event, {
+    callInCampaign: (campaignId, callId) =>
+      audienceOfCallInCampaign(db, accountId, triggerName, campaignId, callId),
+    campaign: (campaignId) => audienceInCampaign(db, accountId, triggerName, campaignId),
+    call: (callId) => audienceOfCall(db, accountId, triggerName, callId),
+    account: () => audienceOfAccount(db, accountId, triggerName),
+  }).then((result) => result.rows);
 }
 
 const DELIVERY_COLUMNS = [

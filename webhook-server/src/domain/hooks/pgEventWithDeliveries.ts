@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../../../schemas/generated/types';
 import { compiledOnce, type Bound } from '../compiledOnce';
 import type { Db } from '../db';
 import { newId } from '../ids';
-import { audience } from './fanout';
+import { audience, byAudienceShape } from './fanout';
 
 /**
  * On PostgreSQL an event, its audience and its deliveries are written by one statement: the event
@@ -60,7 +60,7 @@ function eventWithDeliveries(
   return { compile: () => statement.compile(db) };
 }
 
-// The audience shapes fanout.ts compiles (see audienceOf there), each as one statement.
+// The shapes of audience (fanout.ts, byAudienceShape), each as one statement.
 const ofCallInCampaign = compiledOnce(
   (db, accountId: string, triggerName: string, campaignId: string, callId: string, ...rest: Bound[]) =>
     eventWithDeliveries(
@@ -109,17 +109,13 @@ export async function writeEventWithDeliveries(
     ...Array.from({ length: PREALLOCATED }, () => newId('dlv')),
   ];
   const { accountId, triggerName } = envelope;
-  const campaignId = envelope.campaignId ?? undefined;
-  const callId = (envelope.data as { callId?: unknown }).callId;
-  const call = typeof callId === 'string' ? callId : undefined;
-  const result =
-    campaignId !== undefined
-      ? call !== undefined
-        ? await ofCallInCampaign(db, accountId, triggerName, campaignId, call, ...rest)
-        : await inCampaign(db, accountId, triggerName, campaignId, ...rest)
-      : call !== undefined
-        ? await ofCall(db, accountId, triggerName, call, ...rest)
-        : await ofAccount(db, accountId, triggerName, ...rest);
+  const result = await byAudienceShape(envelope, {
+    callInCampaign: (campaignId, callId) =>
+      ofCallInCampaign(db, accountId, triggerName, campaignId, callId, ...rest),
+    campaign: (campaignId) => inCampaign(db, accountId, triggerName, campaignId, ...rest),
+    call: (callId) => ofCall(db, accountId, triggerName, callId, ...rest),
+    account: () => ofAccount(db, accountId, triggerName, ...rest),
+  });
   const written = result.rows[0];
   return written?.fits ? written.queued : undefined;
 }
