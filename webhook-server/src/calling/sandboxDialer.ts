@@ -123,13 +123,17 @@ export class SandboxDialer implements CallingPlatform {
         if (engine === 'postgres') due = due.forNoKeyUpdate('c').skipLocked();
         const found = await due.executeTakeFirst();
         if (!found) return false;
-        // Read again once the call is locked: the join's row can predate a step another dialer
-        // committed just before this lock, and with the call locked nothing else changes it now.
+        // Read again once the call is locked: the join's row can predate a change committed just
+        // before this lock (another dialer played the step and queued the next, not yet due; a
+        // cancel deleted it), and with the call locked nothing else changes it now. Gone or not
+        // due any more: nothing to play for this call now; look again for another.
         const step = await trx
           .selectFrom('sandbox_call_steps')
           .selectAll()
           .where('call_id', '=', found.call_id)
-          .executeTakeFirstOrThrow();
+          .where('due_at', '<=', now)
+          .executeTakeFirst();
+        if (!step) return true;
         failed = step;
         await this.apply(trx, step);
         return true;
