@@ -1,11 +1,10 @@
-import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../../webhook-server/src/domain/clock';
 import { recordEvent } from '../../../webhook-server/src/domain/events';
-import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
 import { openDeliveryQueue } from '../../../webhook-server/src/delivery/openQueue';
 import type { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
 import { claimDueNow } from '../../support/claims';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
+import { accountWithOnePendingDelivery } from '../../support/events';
 
 describe.each(testEngines())('delivery queue on %s', (engine) => {
   let store: TestStorage;
@@ -15,27 +14,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
   });
   afterEach(() => store.destroy());
 
-  async function onePendingDelivery(): Promise<string> {
-    const { db } = store.storage;
-    const account = await createAccount(db, systemClock, {
-      companyName: 'Queue',
-      adminName: 'Queue',
-      adminEmail: 'queue@example.com',
-      password: 'queue-test-password',
-      planId: 'pro',
-    });
-    await subscribe(db, systemClock, account.id, {
-      hookUrl: 'https://hooks.example.com/queue',
-      triggerName: 'account_updated',
-    });
-    await recordEvent(db, systemClock, {
-      accountId: account.id,
-      campaignId: null,
-      triggerName: 'account_updated',
-      data: { account: { id: account.id }, changedFields: ['companyName'] },
-    });
-    return account.id;
-  }
+  const onePendingDelivery = () => accountWithOnePendingDelivery(store.storage, 'Queue');
 
   test('when another caller rolls back a transaction opened before a claim, then the claim stands', async () => {
     const accountId = await onePendingDelivery();

@@ -29,14 +29,13 @@ const CLAIM_STATEMENT = preparedStatement('delivery_claim');
 const RECORD_STATEMENT = preparedStatement('delivery_record');
 
 /**
- * Claims up to `limit` due deliveries and returns them with their payload and secret: FOR UPDATE
- * SKIP LOCKED, so two workers never claim the same row, and the lease in the same statement.
+ * The claim statement: up to `limit` due deliveries with their payload and secret, FOR UPDATE SKIP
+ * LOCKED, so two workers never claim the same row, and the lease in the same statement. It reads
+ * the due index in order and stops after `limit` rows only under the queue's session settings
+ * (QUEUE_SESSIONS): left to the statistics, the planner may sort the whole backlog instead.
  */
-export async function claimDue(
-  db: Kysely<Database>,
-  claim: ClaimRequest & { workerId: string },
-): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
+export function claimStatement(claim: ClaimRequest & { workerId: string }) {
+  return sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
     WITH due AS (
       SELECT id FROM deliveries
       WHERE status = 'pending' AND next_attempt_at <= ${claim.now}
@@ -55,7 +54,15 @@ export async function claimDue(
     FROM claimed c
     JOIN events e ON e.id = c.event_id
     LEFT JOIN subscriptions s ON s.id = c.subscription_id
-    ORDER BY c.next_attempt_at`.execute(db);
+    ORDER BY c.next_attempt_at`;
+}
+
+/** Claims up to `limit` due deliveries (claimStatement) and returns them as the worker uses them. */
+export async function claimDue(
+  db: Kysely<Database>,
+  claim: ClaimRequest & { workerId: string },
+): Promise<ClaimedDelivery[]> {
+  const { rows } = await claimStatement(claim).execute(db);
   return rows.map(toClaimed);
 }
 
@@ -122,16 +129,30 @@ export async function recordAttempts(
 }
 
 /**
- * The queue's own connections commit without waiting for PostgreSQL to flush the WAL to disk
- * (`synchronous_commit = off`; the flush follows within wal_writer_delay, 200 ms by default).
- * Claims and results were each waiting for a flush, one batch after the other, and a claim is
- * only ever as durable as it needs to be: if PostgreSQL itself crashes, the last moments of claims
- * and results may be lost, and those deliveries are sent again with the same webhook-id once their
- * claims expire: what a worker crash before recording already means (at least once). A worker
- * crash loses nothing, since the server has the commit. Events are still recorded durably (their
- * writes are not the queue's), and results that move a call commit durably (recordAttempts).
+ * The queue's own connections, with settings of their own:
+ *
+ * - They commit without waiting for PostgreSQL to flush the WAL to disk (`synchronous_commit = off`;
+ *   the flush follows within wal_writer_delay, 200 ms by default). Claims and results were each
+ *   waiting for a flush, one batch after the other, and a claim is only ever as durable as it needs
+ *   to be: if PostgreSQL itself crashes, the last moments of claims and results may be lost, and
+ *   those deliveries are sent again with the same webhook-id once their claims expire: what a worker
+ *   crash before recording already means (at least once). A worker crash loses nothing, since the
+ *   server has the commit. Events are still recorded durably (their writes are not the queue's),
+ *   and results that move a call commit durably (recordAttempts).
+ * - A claim reads the due index in order and stops at its limit (`enable_sort = off`). The planner
+ *   chooses from the table's statistics, and those are wrong exactly when a backlog builds: taken
+ *   while almost nothing was pending (or never, on a new table), they make "pending" look like a
+ *   handful of rows, so sorting them all looks cheap. It then read and sorted every pending row for
+ *   each claim: 20–40 ms a claim with 20,000 pending, growing with the backlog, so the worker
+ *   slowed down as the backlog grew. Sorting stays possible where nothing else gives the order (the
+ *   claimed rows are sorted at the end); the queue's other statements find their rows by id.
+ * - No JIT compilation (`jit = off`): these are short statements, and the cost penalty above made
+ *   the claim look expensive enough to compile (300 ms the first time on each connection).
  */
-const QUEUE_SESSIONS = { poolSize: 4, settings: { synchronous_commit: 'off' } };
+export const QUEUE_SESSIONS = {
+  poolSize: 4,
+  settings: { synchronous_commit: 'off', enable_sort: 'off', jit: 'off' },
+};
 
 /** The queue on its own connections (QUEUE_SESSIONS), closed with it. */
 export function openPgDeliveryQueue(storage: Storage, clock: Clock, workerId: string): PgDeliveryQueue {
