@@ -69,6 +69,37 @@ describe('the result recorder', () => {
     expect(queue.batches()).toStrictEqual([['dlv_0'], ['dlv_1', 'dlv_2']]);
   });
 
+  test('when attempts finish while a write is in progress, then they still wait for their own delay, not only for that write', async () => {
+    const queue = fakeQueue();
+    // A delay no test outlasts: only a full batch or drain() writes.
+    const recorder = new ResultRecorder(queue, captureLogs().logger, 3_600_000);
+    for (let n = 0; n < 200; n += 1) recorder.add(attempt(n));
+    recorder.add(attempt(200));
+    queue.writes[0]!.done();
+    for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    // Writing it at once would make a write per write's duration under load: batches of a few.
+    expect(queue.writes).toHaveLength(1);
+
+    const drained = recorder.drain();
+    expect(queue.batches()[1]).toStrictEqual(['dlv_200']);
+    queue.writes[1]!.done();
+    await drained;
+  });
+
+  test('when the delay of attempts waiting on a write runs out during it, then they are written as soon as it is done', async () => {
+    const queue = fakeQueue();
+    const recorder = new ResultRecorder(queue, captureLogs().logger, 1);
+    for (let n = 0; n < 200; n += 1) recorder.add(attempt(n));
+    recorder.add(attempt(200));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(queue.writes).toHaveLength(1);
+
+    queue.writes[0]!.done();
+    await waitFor('the second write', async () => queue.writes.length === 2);
+    expect(queue.batches()[1]).toStrictEqual(['dlv_200']);
+    queue.writes[1]!.done();
+  });
+
   test('when a write fails, then it is logged with its size and not retried, and later attempts are still written', async () => {
     const queue = fakeQueue();
     const logs = captureLogs();
