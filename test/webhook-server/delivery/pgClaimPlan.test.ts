@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../webhook-server/src/db/schema';
-import { claimStatement, QUEUE_SESSIONS } from '../../../webhook-server/src/delivery/pgQueue';
+import { claimStatement, CLAIM_SESSION } from '../../../webhook-server/src/delivery/pgQueue';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
 import { accountWithOnePendingDelivery } from '../../support/events';
 
@@ -42,7 +42,7 @@ postgresOnly('the PostgreSQL claim, whatever the statistics say', () => {
         'next_attempt_at', to_char(d.next_attempt_at::timestamptz AT TIME ZONE 'UTC' - n * interval '1 ms',
           'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))).*
       FROM deliveries d, generate_series(1, ${BACKLOG - 1}) n`.execute(db);
-    queueDb = store.storage.openPool!(QUEUE_SESSIONS);
+    queueDb = store.storage.openPool!(CLAIM_SESSION);
   });
   afterAll(async () => {
     await queueDb.destroy();

@@ -31,8 +31,8 @@ const RECORD_STATEMENT = preparedStatement('delivery_record');
 /**
  * The claim statement: up to `limit` due deliveries with their payload and secret, FOR UPDATE SKIP
  * LOCKED, so two workers never claim the same row, and the lease in the same statement. It reads
- * the due index in order and stops after `limit` rows only under the queue's session settings
- * (QUEUE_SESSIONS): left to the statistics, the planner may sort the whole backlog instead.
+ * the due index in order and stops after `limit` rows only under the claim's session settings
+ * (CLAIM_SESSION): left to the statistics, the planner may sort the whole backlog instead.
  */
 export function claimStatement(claim: ClaimRequest & { workerId: string }) {
   return sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
@@ -129,36 +129,45 @@ export async function recordAttempts(
 }
 
 /**
- * The queue's own connections, with settings of their own:
- *
- * - They commit without waiting for PostgreSQL to flush the WAL to disk (`synchronous_commit = off`;
- *   the flush follows within wal_writer_delay, 200 ms by default). Claims and results were each
- *   waiting for a flush, one batch after the other, and a claim is only ever as durable as it needs
- *   to be: if PostgreSQL itself crashes, the last moments of claims and results may be lost, and
- *   those deliveries are sent again with the same webhook-id once their claims expire: what a worker
- *   crash before recording already means (at least once). A worker crash loses nothing, since the
- *   server has the commit. Events are still recorded durably (their writes are not the queue's),
- *   and results that move a call commit durably (recordAttempts).
- * - A claim reads the due index in order and stops at its limit (`enable_sort = off`). The planner
- *   chooses from the table's statistics, and those are wrong exactly when a backlog builds: taken
- *   while almost nothing was pending (or never, on a new table), they make "pending" look like a
- *   handful of rows, so sorting them all looks cheap. It then read and sorted every pending row for
- *   each claim: 20–40 ms a claim with 20,000 pending, growing with the backlog, so the worker
- *   slowed down as the backlog grew. Sorting stays possible where nothing else gives the order (the
- *   claimed rows are sorted at the end); the queue's other statements find their rows by id.
- * - No JIT compilation (`jit = off`): these are short statements, and the cost penalty above made
- *   the claim look expensive enough to compile (300 ms the first time on each connection).
+ * The queue's own connections commit without waiting for PostgreSQL to flush the WAL to disk
+ * (`synchronous_commit = off`; the flush follows within wal_writer_delay, 200 ms by default).
+ * Claims and results were each waiting for a flush, one batch after the other, and a claim is only
+ * ever as durable as it needs to be: if PostgreSQL itself crashes, the last moments of claims and
+ * results may be lost, and those deliveries are sent again with the same webhook-id once their
+ * claims expire: what a worker crash before recording already means (at least once). A worker crash
+ * loses nothing, since the server has the commit. Events are still recorded durably (their writes
+ * are not the queue's), and results that move a call commit durably (recordAttempts). No JIT
+ * compilation (`jit = off`): the queue's statements are short, and compiling one took 300 ms.
  */
-export const QUEUE_SESSIONS = {
-  poolSize: 4,
-  settings: { synchronous_commit: 'off', enable_sort: 'off', jit: 'off' },
+export const QUEUE_SESSIONS = { poolSize: 3, settings: { synchronous_commit: 'off', jit: 'off' } };
+
+/**
+ * Claims have a connection of their own (a worker claims one round at a time), planned with
+ * `enable_sort = off` so a claim reads the due index in order and stops at its limit. The planner
+ * chooses from the table's statistics, and those are wrong exactly when a backlog builds: taken
+ * while almost nothing was pending (or never, on a new table), they make "pending" look like a
+ * handful of rows, so sorting them all looks cheap. It then read and sorted every pending row for
+ * each claim: 20–40 ms a claim with 20,000 pending, growing with the backlog, so the worker slowed
+ * down as the backlog grew. Only the claim's session: elsewhere, avoiding a sort can cost more than
+ * it (recording an event numbers its audience in id order, which a sort of a few rows gives, and a
+ * walk of the whole subscriptions key would).
+ */
+export const CLAIM_SESSION = {
+  poolSize: 1,
+  settings: { ...QUEUE_SESSIONS.settings, enable_sort: 'off' },
 };
 
-/** The queue on its own connections (QUEUE_SESSIONS), closed with it. */
+/** The queue on its own connections (QUEUE_SESSIONS and CLAIM_SESSION), closed with it. */
 export function openPgDeliveryQueue(storage: Storage, clock: Clock, workerId: string): PgDeliveryQueue {
   const db = storage.openPool?.(QUEUE_SESSIONS);
-  if (!db) return new PgDeliveryQueue(storage.db, clock, workerId);
-  return new PgDeliveryQueue(db, clock, workerId, () => db.destroy());
+  const claimDb = storage.openPool?.(CLAIM_SESSION);
+  if (!db || !claimDb) return new PgDeliveryQueue(storage.db, clock, workerId);
+  return new PgDeliveryQueue(db, clock, workerId, {
+    claimDb,
+    close: async () => {
+      await Promise.all([db.destroy(), claimDb.destroy()]);
+    },
+  });
 }
 
 /**
@@ -170,18 +179,18 @@ export class PgDeliveryQueue implements DeliveryQueue {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly workerId: string,
-    /** Closes the queue's own connections, when it has some (openPgDeliveryQueue). */
-    private readonly closeDb: () => Promise<void> = async () => {},
+    /** The queue's own connections, when it has some (openPgDeliveryQueue): claims' and how to close them. */
+    private readonly own: { claimDb?: Kysely<Database>; close?: () => Promise<void> } = {},
   ) {}
 
   async open(): Promise<void> {}
 
-  close(): Promise<void> {
-    return this.closeDb();
+  async close(): Promise<void> {
+    await this.own.close?.();
   }
 
   claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    return claimDue(this.db, { ...request, workerId: this.workerId });
+    return claimDue(this.own.claimDb ?? this.db, { ...request, workerId: this.workerId });
   }
 
   release(ids: string[]): Promise<void> {
