@@ -25,8 +25,14 @@ export interface FeedOptions {
 
 const PAGE = 100;
 
+/**
+ * How far back a read of the events looks again: longer than any transaction that writes an
+ * event, so one committing after a newer one is still seen.
+ */
+export const EVENT_LOOKBACK_MS = 10_000;
+
 /** The smallest event id made at time ms: ids are `evt_` + a ULID, whose first 10 characters are the time. */
-function firstIdAt(ms: number): string {
+export function firstIdAt(ms: number): string {
   return `evt_${encodeTime(Math.max(0, ms), 10)}${'0'.repeat(16)}`;
 }
 

@@ -28,7 +28,8 @@ export const accountPagePaths: PathItems = {
   },
   '/account/integrations/tail.json': {
     get: {
-      summary: 'The live tail: the account’s events after an event id (oldest first), or its latest ones',
+      summary:
+        'The live tail: the account’s latest events after an event id, and again those of the last 10 s (one may commit after a newer one); oldest first',
       description: sessionNote,
       tags: ['Account page'],
       security: [],

@@ -1,14 +1,11 @@
 import { Router } from 'express';
 import { findSession } from '../../domain/accountSessions';
 import { badRequest } from '../../domain/errors';
-import { EventFeed } from '../../domain/eventFeed';
+import { EVENT_LOOKBACK_MS, EventFeed } from '../../domain/eventFeed';
 import { OpenStreams } from '../eventStream/openStreams';
 import { serveSse } from '../eventStream/sseResponse';
 import type { AccountPageDeps } from './deps';
 import { pageSessionOf, sessionTokenOf } from './session';
-
-/** Longer than any transaction that writes an event, so one committing late is still seen. */
-const LOOKBACK_MS = 10_000;
 
 /**
  * The live tail: the account's event stream (the same feed and SSE writer as
@@ -34,7 +31,7 @@ export function streamRoutes(deps: AccountPageDeps): Router {
           accountId,
           triggerNames: [],
           afterId: resume || undefined,
-          lookbackMs: LOOKBACK_MS,
+          lookbackMs: EVENT_LOOKBACK_MS,
         }),
         heartbeatMs,
         pollMs,

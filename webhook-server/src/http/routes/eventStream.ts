@@ -1,15 +1,12 @@
 import type { Router } from 'express';
 import type { TriggerName } from '../../../../schemas/generated/types';
-import { EventFeed } from '../../domain/eventFeed';
+import { EVENT_LOOKBACK_MS, EventFeed } from '../../domain/eventFeed';
 import { badRequest } from '../../domain/errors';
 import { isTriggerName, TRIGGER_NAMES } from '../../domain/hooks/samples';
 import { accountIdOf, credentialStillValid } from '../auth';
 import type { AppContext } from '../context';
 import { OpenStreams } from '../eventStream/openStreams';
 import { serveSse } from '../eventStream/sseResponse';
-
-/** Longer than any transaction that writes an event, so one committing late is still seen. */
-const LOOKBACK_MS = 10_000;
 
 /** `triggerName=a&triggerName=b` or `triggerName=a,b`; none means every trigger. */
 function triggerNamesOf(raw: unknown): TriggerName[] {
@@ -49,7 +46,7 @@ export function eventStreamRoutes({ storage, config, shutdown, logger }: AppCont
     const release = streams.take(accountId);
     try {
       await serveSse(req, res, {
-        feed: new EventFeed(storage.db, { accountId, triggerNames, afterId, lookbackMs: LOOKBACK_MS }),
+        feed: new EventFeed(storage.db, { accountId, triggerNames, afterId, lookbackMs: EVENT_LOOKBACK_MS }),
         heartbeatMs,
         pollMs,
         stillAuthorized: () => credentialStillValid(res),
