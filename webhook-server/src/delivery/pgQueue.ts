@@ -137,7 +137,8 @@ export async function recordAttempts(
  * claims expire: what a worker crash before recording already means (at least once). A worker crash
  * loses nothing, since the server has the commit. Events are still recorded durably (their writes
  * are not the queue's), and results that move a call commit durably (recordAttempts). No JIT
- * compilation (`jit = off`): the queue's statements are short, and compiling one took 300 ms.
+ * compilation (`jit = off`): the queue's statements are short, and when the claim's plan looked
+ * costly (CLAIM_SESSION's penalty on sorts) PostgreSQL spent 263–345 ms compiling it.
  */
 export const QUEUE_SESSIONS = { poolSize: 3, settings: { synchronous_commit: 'off', jit: 'off' } };
 
