@@ -1,7 +1,7 @@
 import type { Storage } from '../../webhook-server/src/db/storage';
-import { createAccount } from '../../webhook-server/src/domain/accounts';
 import { systemClock } from '../../webhook-server/src/domain/clock';
 import { recordEvent } from '../../webhook-server/src/domain/events';
+import { newAccount } from './accounts';
 import { subscribe } from '../../webhook-server/src/domain/hooks/subscriptions';
 
 /** Records `count` account_updated events (fanned out to the account's subscriptions); their ids in order. */
@@ -24,13 +24,7 @@ export async function recordEvents(storage: Storage, accountId: string, count: n
  * one event recorded: one pending delivery. The account's id.
  */
 export async function accountWithOnePendingDelivery(storage: Storage, name: string): Promise<string> {
-  const account = await createAccount(storage.db, systemClock, {
-    companyName: name,
-    adminName: name,
-    adminEmail: `${name.toLowerCase()}@example.com`,
-    password: `${name.toLowerCase()}-test-password`,
-    planId: 'pro',
-  });
+  const account = await newAccount(storage.db, systemClock, { planId: 'pro', companyName: name });
   await subscribe(storage.db, systemClock, account.id, {
     hookUrl: `https://hooks.example.com/${name.toLowerCase()}`,
     triggerName: 'account_updated',

@@ -1,8 +1,8 @@
-import { createAccount } from '../../../webhook-server/src/domain/accounts';
 import { reportCallEvent } from '../../../webhook-server/src/domain/calls';
 import { createCampaign, findCampaignRow } from '../../../webhook-server/src/domain/campaigns';
 import { inGroupedTransaction } from '../../../webhook-server/src/domain/groupCommit';
 import { subscribe } from '../../../webhook-server/src/domain/hooks/subscriptions';
+import { newAccount } from '../../support/accounts';
 import { TestClock } from '../../support/clock';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
 
@@ -18,15 +18,10 @@ describe.each(testEngines())('units of work committed together on %s', (engine) 
   });
   afterAll(() => store.destroy());
 
-  async function account() {
+  /** A new account; `counter` also keeps each test's call ids apart. */
+  function account() {
     counter += 1;
-    return createAccount(store.storage.db, clock, {
-      companyName: 'Group Co',
-      adminName: 'Gus',
-      adminEmail: `group${counter}@example.com`,
-      password: 'long-enough-password',
-      planId: 'starter',
-    });
+    return newAccount(store.storage.db, clock);
   }
 
   test('when one unit of a group throws after writing, then only its writes are undone and it alone rejects', async () => {

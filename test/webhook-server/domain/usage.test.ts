@@ -1,6 +1,7 @@
 import { testEngines, freshStorage, type TestStorage } from '../../support/engines';
+import { newAccount } from '../../support/accounts';
 import { TestClock } from '../../support/clock';
-import { changePlan, createAccount } from '../../../webhook-server/src/domain/accounts';
+import { changePlan } from '../../../webhook-server/src/domain/accounts';
 import { applyLedgerEntry, getUsage, startBillingPeriod } from '../../../webhook-server/src/domain/usage';
 import { addMonthsUtc, nextPeriodEnd } from '../../../webhook-server/src/domain/periods';
 import type { PlanId } from '../../../schemas/generated/types';
@@ -26,7 +27,6 @@ describe('billing periods', () => {
 describe.each(testEngines())('the minute ledger on %s', (engine) => {
   let store: TestStorage;
   let clock: TestClock;
-  let counter = 0;
 
   beforeAll(async () => {
     store = await freshStorage(engine);
@@ -36,16 +36,7 @@ describe.each(testEngines())('the minute ledger on %s', (engine) => {
     clock = new TestClock('2026-03-10T12:00:00.000Z');
   });
 
-  async function account(planId: PlanId = 'starter') {
-    counter += 1;
-    return createAccount(store.storage.db, clock, {
-      companyName: 'Ledger Co',
-      adminName: 'Lee',
-      adminEmail: `ledger${counter}@example.com`,
-      password: 'long-enough-password',
-      planId,
-    });
-  }
+  const account = (planId?: PlanId) => newAccount(store.storage.db, clock, { planId });
   const usage = (id: string, planId: string = 'starter') => getUsage(store.storage.db, id, planId, clock);
 
   test('when calls use time, then minutes round used time up and remaining time down', async () => {

@@ -1,4 +1,3 @@
-import { createAccount } from '../../../../webhook-server/src/domain/accounts';
 import { createCampaign } from '../../../../webhook-server/src/domain/campaigns';
 import { inTransaction } from '../../../../webhook-server/src/domain/db';
 import { recordEvent } from '../../../../webhook-server/src/domain/events';
@@ -6,6 +5,7 @@ import { onNewDeliveries } from '../../../../webhook-server/src/domain/hooks/new
 import { writeEventWithDeliveries } from '../../../../webhook-server/src/domain/hooks/pgEventWithDeliveries';
 import { newId } from '../../../../webhook-server/src/domain/ids';
 import { subscribe } from '../../../../webhook-server/src/domain/hooks/subscriptions';
+import { newAccount } from '../../../support/accounts';
 import { TestClock } from '../../../support/clock';
 import { freshStorage, testEngines, type TestStorage } from '../../../support/engines';
 
@@ -24,13 +24,7 @@ describe.each(testEngines())('recordEvent on %s', (engine) => {
 
   async function accountWithHooks(hooks: number, triggerName: 'account_updated' | 'plan_changed') {
     counter += 1;
-    const account = await createAccount(store.storage.db, clock, {
-      companyName: 'Event Co',
-      adminName: 'Eve',
-      adminEmail: `events${counter}@example.com`,
-      password: 'long-enough-password',
-      planId: 'starter',
-    });
+    const account = await newAccount(store.storage.db, clock);
     const hookUrls = Array.from({ length: hooks }, (_, n) => `https://hooks.example.com/${counter}/${n}`);
     for (const hookUrl of hookUrls)
       await subscribe(store.storage.db, clock, account.id, { hookUrl, triggerName });
