@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Storage } from '../../webhook-server/src/db/storage';
 import { systemClock } from '../../webhook-server/src/domain/clock';
 import { recordEvent } from '../../webhook-server/src/domain/events';
@@ -36,4 +37,19 @@ export async function accountWithOnePendingDelivery(storage: Storage, name: stri
     data: { account: { id: account.id }, changedFields: ['companyName'] },
   });
   return account.id;
+}
+
+/**
+ * A backlog behind the pending deliveries of `hookUrl`'s subscription: `copies` copies of each under
+ * new ids (`<id>_<n>`), the n-th due n ms earlier, as if recorded one by one (which, for thousands
+ * of events, takes seconds). Returns nothing: read the rows back in due order.
+ */
+export async function addBacklog(storage: Storage, hookUrl: string, copies: number): Promise<void> {
+  await sql`INSERT INTO deliveries
+    SELECT (jsonb_populate_record(d, jsonb_build_object(
+      'id', d.id || '_' || n,
+      'next_attempt_at', to_char(d.next_attempt_at::timestamptz AT TIME ZONE 'UTC' - n * interval '1 ms',
+        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))).*
+    FROM deliveries d, generate_series(1, ${copies}) n
+    WHERE d.hook_url = ${hookUrl} AND d.status = 'pending'`.execute(storage.db);
 }

@@ -14,6 +14,7 @@ import {
   type DeliveryQueue,
   type FinishedAttempt,
 } from './queue';
+import { ClaimCursor, FROM_START } from './pgClaimCursor';
 import { settlePlatformAttempt } from './platformOutcome';
 import { deliveryStatusAfter } from './retryPolicy';
 import type { ClaimedRow, ClaimRequest } from './queue';
@@ -28,17 +29,25 @@ import type { ClaimedRow, ClaimRequest } from './queue';
 const CLAIM_STATEMENT = preparedStatement('delivery_claim');
 const RECORD_STATEMENT = preparedStatement('delivery_record');
 
+/** A claim as the statement takes it: the worker's request, whose claim it is and where it reads from. */
+export interface PgClaim extends ClaimRequest {
+  workerId: string;
+  /** The lowest next_attempt_at read (pgClaimCursor.ts); FROM_START reads the whole due index. */
+  from: string;
+}
+
 /**
  * The claim statement: up to `limit` due deliveries with their payload and secret, FOR UPDATE SKIP
  * LOCKED, so two workers never claim the same row, and the lease in the same statement. It reads
- * the due index in order and stops after `limit` rows only under the claim's session settings
- * (CLAIM_SESSION): left to the statistics, the planner may sort the whole backlog instead.
+ * the due index in order from `from` and stops after `limit` rows only under the claim's session
+ * settings (CLAIM_SESSION): left to the statistics, the planner may sort the whole backlog instead.
+ * Rows come back in due order, so the last one's next_attempt_at is where the next claim may resume.
  */
-export function claimStatement(claim: ClaimRequest & { workerId: string }) {
-  return sql<ClaimedRow>`${sql.raw(CLAIM_STATEMENT)}
+export function claimStatement(claim: PgClaim) {
+  return sql<ClaimedRow & { next_attempt_at: string }>`${sql.raw(CLAIM_STATEMENT)}
     WITH due AS (
       SELECT id FROM deliveries
-      WHERE status = 'pending' AND next_attempt_at <= ${claim.now}
+      WHERE status = 'pending' AND next_attempt_at <= ${claim.now} AND next_attempt_at >= ${claim.from}
         AND (locked_until IS NULL OR locked_until < ${claim.now})
         AND NOT (hook_url = ANY(${claim.skipHookUrls}::text[]))
       ORDER BY next_attempt_at
@@ -50,19 +59,33 @@ export function claimStatement(claim: ClaimRequest & { workerId: string }) {
       RETURNING d.id, d.subscription_id, d.event_id, d.hook_url, d.attempt_count, d.next_attempt_at, d.call_id
     )
     SELECT c.id, c.subscription_id, c.event_id, c.hook_url, c.attempt_count, e.payload, s.secret,
-      s.provider, c.call_id
+      s.provider, c.call_id, c.next_attempt_at
     FROM claimed c
     JOIN events e ON e.id = c.event_id
     LEFT JOIN subscriptions s ON s.id = c.subscription_id
     ORDER BY c.next_attempt_at`;
 }
 
-/** Claims up to `limit` due deliveries (claimStatement) and returns them as the worker uses them. */
+/**
+ * Claims up to `limit` due deliveries from where `cursor` says, and behind it when that comes back
+ * short; moves the cursor. One statement under a backlog, two as it runs out.
+ */
 export async function claimDue(
   db: Kysely<Database>,
-  claim: ClaimRequest & { workerId: string },
+  cursor: ClaimCursor,
+  request: ClaimRequest & { workerId: string },
 ): Promise<ClaimedDelivery[]> {
-  const { rows } = await claimStatement(claim).execute(db);
+  const nowMs = Date.parse(request.now);
+  const once = async (from: string, limit: number) => {
+    const claim = { ...request, limit, from };
+    const { rows } = await claimStatement(claim).execute(db);
+    cursor.claimed({ ...claim, nowMs }, rows.length, rows.at(-1)?.next_attempt_at);
+    return rows;
+  };
+  const from = cursor.from(nowMs, request.skipHookUrls);
+  let rows = await once(from, request.limit);
+  if (from !== FROM_START && rows.length < request.limit)
+    rows = rows.concat(await once(FROM_START, request.limit - rows.length));
   return rows.map(toClaimed);
 }
 
@@ -176,6 +199,9 @@ export function openPgDeliveryQueue(storage: Storage, clock: Clock, workerId: st
  * SKIP LOCKED keeping their claims apart; LISTEN/NOTIFY (pgWakeups.ts) only wakes them.
  */
 export class PgDeliveryQueue implements DeliveryQueue {
+  /** Where this worker's next claim reads the due index from (one claim at a time: the pump's). */
+  private readonly cursor = new ClaimCursor();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
@@ -191,10 +217,12 @@ export class PgDeliveryQueue implements DeliveryQueue {
   }
 
   claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    return claimDue(this.own.claimDb ?? this.db, { ...request, workerId: this.workerId });
+    return claimDue(this.own.claimDb ?? this.db, this.cursor, { ...request, workerId: this.workerId });
   }
 
   release(ids: string[]): Promise<void> {
+    // Given back, they lie behind the cursor.
+    if (ids.length > 0) this.cursor.reset();
     return releaseClaims(this.db, this.workerId, ids);
   }
 
