@@ -173,4 +173,70 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
       [`${delivered.id}:200`, `${retried.id}:500`, `${takenOver.id}:201`].sort(),
     );
   });
+
+  test('when attempts got no answer and their errors hold commas and quotes, then each is recorded as it was', async () => {
+    const accountId = await onePendingDelivery();
+    const { db } = store.storage;
+    for (let i = 0; i < 2; i += 1)
+      await recordEvent(db, systemClock, {
+        accountId,
+        campaignId: null,
+        triggerName: 'account_updated',
+        data: { account: { id: accountId }, changedFields: ['companyName'] },
+      });
+    const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
+    const [alone, first, second] = await claimDueNow(queue, 10);
+    const retryAt = new Date(Date.now() + 60_000).toISOString();
+    const failed = (id: string, error: string, statusCode?: number) => ({
+      deliveryId: id,
+      subscriptionId: alone!.subscriptionId,
+      attemptNumber: 1,
+      startedAt: new Date().toISOString(),
+      durationMs: 15_000,
+      statusCode,
+      error,
+      outcome: 'retry' as const,
+      nextAttemptAt: retryAt,
+    });
+
+    // A batch of one with no status code, then a batch where only one attempt had an answer.
+    await queue.finish([failed(alone!.id, 'timed out after 15s, "no answer"')]);
+    await queue.finish([
+      failed(first!.id, 'connect ECONNREFUSED, {a,b}'),
+      failed(second!.id, 'HTTP 503', 503),
+    ]);
+
+    const rows = await db
+      .selectFrom('delivery_attempts')
+      .select(['delivery_id', 'status_code', 'error', 'duration_ms'])
+      .execute();
+    const byDelivery = new Map(rows.map((row) => [row.delivery_id, row]));
+    expect(byDelivery.get(alone!.id)).toMatchObject({
+      status_code: null,
+      error: 'timed out after 15s, "no answer"',
+    });
+    expect(byDelivery.get(first!.id)).toMatchObject({
+      status_code: null,
+      error: 'connect ECONNREFUSED, {a,b}',
+    });
+    expect(byDelivery.get(second!.id)).toMatchObject({
+      status_code: 503,
+      error: 'HTTP 503',
+      duration_ms: 15_000,
+    });
+    const deliveries = await db
+      .selectFrom('deliveries')
+      .select(['id', 'status', 'next_attempt_at', 'last_status_code', 'last_error'])
+      .execute();
+    expect(deliveries.find((d) => d.id === alone!.id)).toMatchObject({
+      status: 'pending',
+      next_attempt_at: retryAt,
+      last_status_code: null,
+      last_error: 'timed out after 15s, "no answer"',
+    });
+    expect(deliveries.find((d) => d.id === second!.id)).toMatchObject({
+      last_status_code: 503,
+      next_attempt_at: retryAt,
+    });
+  });
 });

@@ -90,6 +90,19 @@ export async function claimDue(
 }
 
 /**
+ * A column of a batch as one comma-separated text, split by PostgreSQL: for values that never hold
+ * a comma (our ids, ISO timestamps, numbers, outcome words); undefined is SQL NULL (a batch of one
+ * NULL splits into no element, which unnest pads with NULL all the same). Sent as a
+ * text[] instead, pg escapes and quotes every element and PostgreSQL parses the quoted literal:
+ * passing a record's columns this way took bench:pg-cycle from 16,200–16,400 to 17,400 deliveries a
+ * second (Node 17–18 → 15 µs and PostgreSQL 45–46 → 44 µs a delivery). Error texts, which may hold
+ * anything, stay arrays.
+ */
+function split(values: Array<string | number | undefined>) {
+  return sql`string_to_array(${values.map((value) => value ?? '').join(',')}, ',', '')`;
+}
+
+/**
  * Records finished attempts: every attempt row in one multi-row insert and every delivery's new
  * state in one UPDATE … FROM unnest(…), in one statement. A delivery's state only changes while
  * `workerId` still holds its claim; the attempt itself is always recorded. Attempts that move a
@@ -105,16 +118,22 @@ export async function recordAttempts(
   if (attempts.length === 0) return;
   const updatedAt = clock.now().toISOString();
   const record = sql`${sql.raw(RECORD_STATEMENT)}
-    WITH attempts AS (
-      INSERT INTO delivery_attempts (id, delivery_id, started_at, duration_ms, status_code, error, outcome)
+    WITH v AS MATERIALIZED (
       SELECT * FROM unnest(
-        ${attempts.map(() => newId('att'))}::text[],
-        ${attempts.map((a) => a.deliveryId)}::text[],
-        ${attempts.map((a) => a.startedAt)}::text[],
-        ${attempts.map((a) => Math.round(a.durationMs))}::int[],
-        ${attempts.map((a) => a.statusCode ?? null)}::int[],
+        ${split(attempts.map(() => newId('att')))},
+        ${split(attempts.map((a) => a.deliveryId))},
+        ${split(attempts.map((a) => a.startedAt))},
+        ${split(attempts.map((a) => Math.round(a.durationMs)))}::int[],
+        ${split(attempts.map((a) => a.statusCode))}::int[],
         ${attempts.map((a) => a.error ?? null)}::text[],
-        ${attempts.map((a) => a.outcome)}::text[])
+        ${split(attempts.map((a) => a.outcome))},
+        ${split(attempts.map((a) => deliveryStatusAfter(a.outcome)))},
+        ${split(attempts.map((a) => a.attemptNumber))}::int[],
+        ${split(attempts.map((a) => a.nextAttemptAt))}
+      ) AS v(attempt_id, id, started_at, duration_ms, status_code, error, outcome, status, attempt_count, next_attempt_at)
+    ), attempts AS (
+      INSERT INTO delivery_attempts (id, delivery_id, started_at, duration_ms, status_code, error, outcome)
+      SELECT attempt_id, id, started_at, duration_ms, status_code, error, outcome FROM v
     )
     UPDATE deliveries d SET
       status = v.status,
@@ -126,14 +145,7 @@ export async function recordAttempts(
       last_error = v.error,
       updated_at = ${updatedAt},
       delivered_at = CASE WHEN v.status = 'delivered' THEN ${updatedAt} ELSE d.delivered_at END
-    FROM unnest(
-      ${attempts.map((a) => a.deliveryId)}::text[],
-      ${attempts.map((a) => deliveryStatusAfter(a.outcome))}::text[],
-      ${attempts.map((a) => a.attemptNumber)}::int[],
-      ${attempts.map((a) => a.nextAttemptAt ?? null)}::text[],
-      ${attempts.map((a) => a.statusCode ?? null)}::int[],
-      ${attempts.map((a) => a.error ?? null)}::text[]
-    ) AS v(id, status, attempt_count, next_attempt_at, status_code, error)
+    FROM v
     WHERE d.id = v.id AND d.locked_by = ${workerId}`;
   const calls = attempts.filter((a) => a.callId);
   const gone = attempts.filter((a) => a.outcome === 'gone' && !a.callId);
