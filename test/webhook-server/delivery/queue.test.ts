@@ -1,10 +1,9 @@
 import { systemClock } from '../../../webhook-server/src/domain/clock';
-import { recordEvent } from '../../../webhook-server/src/domain/events';
 import { openDeliveryQueue } from '../../../webhook-server/src/delivery/openQueue';
 import type { DeliveryQueue } from '../../../webhook-server/src/delivery/queue';
 import { claimDueNow } from '../../support/claims';
 import { freshStorage, testEngines, type TestStorage } from '../../support/engines';
-import { accountWithOnePendingDelivery } from '../../support/events';
+import { accountWithOnePendingDelivery, recordEvents } from '../../support/events';
 
 describe.each(testEngines())('delivery queue on %s', (engine) => {
   let store: TestStorage;
@@ -99,13 +98,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
   test('when a batch mixes outcomes and a claim another worker took over, then each delivery gets its own state and every attempt is recorded', async () => {
     const accountId = await onePendingDelivery();
     const { db } = store.storage;
-    for (let i = 0; i < 2; i += 1)
-      await recordEvent(db, systemClock, {
-        accountId,
-        campaignId: null,
-        triggerName: 'account_updated',
-        data: { account: { id: accountId }, changedFields: ['companyName'] },
-      });
+    await recordEvents(store.storage, accountId, 2);
     const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     const claimed = await claimDueNow(queue, 10);
     expect(claimed).toHaveLength(3);
@@ -177,13 +170,7 @@ describe.each(testEngines())('delivery queue on %s', (engine) => {
   test('when attempts got no answer and their errors hold commas and quotes, then each is recorded as it was', async () => {
     const accountId = await onePendingDelivery();
     const { db } = store.storage;
-    for (let i = 0; i < 2; i += 1)
-      await recordEvent(db, systemClock, {
-        accountId,
-        campaignId: null,
-        triggerName: 'account_updated',
-        data: { account: { id: accountId }, changedFields: ['companyName'] },
-      });
+    await recordEvents(store.storage, accountId, 2);
     const queue = openDeliveryQueue(store.storage, systemClock, 'worker-a');
     const [alone, first, second] = await claimDueNow(queue, 10);
     const retryAt = new Date(Date.now() + 60_000).toISOString();
