@@ -32,8 +32,17 @@ const PAGE = 100;
 export const EVENT_LOOKBACK_MS = 10_000;
 
 /** The smallest event id made at time ms: ids are `evt_` + a ULID, whose first 10 characters are the time. */
-export function firstIdAt(ms: number): string {
+function firstIdAt(ms: number): string {
   return `evt_${encodeTime(Math.max(0, ms), 10)}${'0'.repeat(16)}`;
+}
+
+/**
+ * Where a read resuming after `afterId` at real time `nowMs` starts: `afterId`, or the first id of
+ * the lookback window when that is older, so an event committed after a newer one is read again.
+ */
+export function rereadFrom(afterId: string, nowMs: number, lookbackMs: number): string {
+  const window = firstIdAt(nowMs - lookbackMs);
+  return afterId < window ? afterId : window;
 }
 
 /**
@@ -61,9 +70,7 @@ export class EventFeed {
 
   /** Events committed since the last read, oldest first. */
   async read(): Promise<FeedEvent[]> {
-    const window = firstIdAt(this.now() - this.options.lookbackMs);
-    const high = this.position ?? this.start;
-    let lower = high < window ? high : window;
+    let lower = rereadFrom(this.position ?? this.start, this.now(), this.options.lookbackMs);
     if (lower < this.start) lower = this.start;
     for (const id of this.returned) if (id <= lower) this.returned.delete(id);
 

@@ -1,6 +1,6 @@
 import type { TriggerName } from '../../../../schemas/generated/types';
 import type { Db } from '../db';
-import { EVENT_LOOKBACK_MS, firstIdAt } from '../eventFeed';
+import { EVENT_LOOKBACK_MS, rereadFrom } from '../eventFeed';
 import { TRIGGER_NAMES } from './samples';
 
 export interface TailEvent {
@@ -30,10 +30,7 @@ export async function eventsAfter(
     .where('account_id', '=', accountId)
     // Not the outbox's requests to the calling platform (platform_call_dispatch, …): only events.
     .where('trigger_name', 'in', TRIGGER_NAMES);
-  if (afterId) {
-    const window = firstIdAt(now - EVENT_LOOKBACK_MS);
-    query = query.where('id', '>', afterId < window ? afterId : window);
-  }
+  if (afterId) query = query.where('id', '>', rereadFrom(afterId, now, EVENT_LOOKBACK_MS));
   const rows = await query.orderBy('id', 'desc').limit(limit).execute();
   return rows.reverse().map((row): TailEvent => ({
     id: row.id,
