@@ -136,11 +136,32 @@ async function subscribedAccount(storage: Storage, hookUrl: string): Promise<str
 }
 
 /**
- * Waits until no delivery is pending (an index probe every 5 ms; on SQLite one prepared statement,
+ * Resolves once the receiver has had `count` more requests. Asked before the worker starts, so a
+ * round waits for its attempts without polling the database: a probe every 5 ms cost PostgreSQL
+ * ~4 µs a delivery (a tenth of the queue's own), walking the due index's entries of rows delivered
+ * since the last vacuum, in a measurement whose peers count their jobs in process.
+ */
+function receiverReached(receiver: ChildProcess, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (reply: unknown) => {
+      if (reply && typeof reply === 'object' && 'reached' in reply) {
+        receiver.off('message', onMessage);
+        resolve();
+      }
+    };
+    receiver.on('message', onMessage);
+    receiver.send({ expect: count });
+  });
+}
+
+/**
+ * Waits until the receiver has had the round's attempts (`arrived`), then until no delivery is
+ * pending (their results written: an index probe every 5 ms; on SQLite one prepared statement,
  * since building and preparing a Kysely query each time cost the worker's thread ~5% of its time),
  * then checks every one was delivered.
  */
-async function untilDelivered(storage: Storage, total: number): Promise<void> {
+async function untilDelivered(storage: Storage, total: number, arrived: Promise<void>): Promise<void> {
+  await arrived;
   const probe = storage.sqlite?.prepare("select 1 from deliveries where status = 'pending' limit 1").pluck();
   const anyPending = async (): Promise<boolean> =>
     probe
@@ -184,8 +205,23 @@ async function storageWithEvents(
   return { storage, accountId };
 }
 
-/** Records `total` events of the account (not timed). */
+/**
+ * On PostgreSQL, a checkpoint before a round's events are recorded. Once a checkpoint starts, the
+ * first change to each page writes the whole page to the WAL, and a round records all its events
+ * first and then delivers them: a checkpoint starting in between (one every half gigabyte of WAL,
+ * about a minute of bench) makes every delivery page a full-page image, by chance in some rounds and
+ * not others (one run logged one during its second of three rounds: 0.52, 0.44, 0.40 of raw). A
+ * server delivering as events come pays that only for rows recorded just before a checkpoint and
+ * delivered after it. With this, no checkpoint started inside a timed round. The latency phase and
+ * graphile-worker's round start the same way.
+ */
+async function checkpoint(storage: Storage): Promise<void> {
+  if (storage.engine === 'postgres') await sql`CHECKPOINT`.execute(storage.db);
+}
+
+/** Records `total` events of the account (not timed), after a checkpoint. */
 async function recordEvents(storage: Storage, accountId: string, total: number): Promise<void> {
+  await checkpoint(storage);
   // Eight callers at a time: one by one, PostgreSQL took longer to record than to send.
   let next = 0;
   await Promise.all(
@@ -206,6 +242,7 @@ async function recordEvents(storage: Storage, accountId: string, total: number):
 /** One worker in the bench process (the headline rounds, on either engine). */
 async function durableRate(
   dir: string,
+  receiver: ChildProcess,
   url: string,
   total: number,
   round: number,
@@ -213,12 +250,13 @@ async function durableRate(
 ): Promise<number> {
   const { storage } = await storageWithEvents(dir, url, total, `throughput${round}`);
   const w = benchWorker(storage);
+  const arrived = receiverReached(receiver, total);
   // Timed from start() returning: on SQLite it first brings up the worker's database thread
   // (~100 ms, once per process), then sends its first claim (which this timing includes).
   await w.start();
   const rate = await timed(async () => {
     const started = performance.now();
-    await untilDelivered(storage, total);
+    await untilDelivered(storage, total, arrived);
     return total / ((performance.now() - started) / 1000);
   });
   await w.stop();
@@ -264,17 +302,21 @@ async function processesRate(
     Promise.all(children.map((c) => ask<Record<string, unknown>>(c, message, key)));
   try {
     for (let i = 0; i < count; i += 1) children.push(await forkWorkerProcess(storage.schema!));
+    const warmedUp = receiverReached(receiver, warmUp);
     await all('start', 'started');
-    await untilDelivered(storage, warmUp);
+    await untilDelivered(storage, warmUp, warmedUp);
     await all('stop', 'stopped');
     await recordEvents(storage, accountId, THROUGHPUT_EVENTS);
     const total = warmUp + THROUGHPUT_EVENTS;
 
     const receiverBefore = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
+    const arrived = receiverReached(receiver, THROUGHPUT_EVENTS);
+    const machineBefore = cpuTicks();
     const started = performance.now();
     await all('start', 'started');
-    await untilDelivered(storage, total);
+    await untilDelivered(storage, total, arrived);
     const rate = THROUGHPUT_EVENTS / ((performance.now() - started) / 1000);
+    const machine = machineCpu(machineBefore, cpuTicks(), THROUGHPUT_EVENTS);
     const workers = await Promise.all(children.map((c) => ask<{ cpuMicros: number }>(c, 'cpu', 'cpuMicros')));
     const receiverAfter = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
     await all('stop', 'stopped');
@@ -284,6 +326,7 @@ async function processesRate(
       cpuMicrosPerDelivery: {
         workers: Math.round(workers.reduce((sum, w) => sum + w.cpuMicros, 0) / THROUGHPUT_EVENTS),
         receiver: Math.round((receiverAfter.cpuMicros - receiverBefore.cpuMicros) / THROUGHPUT_EVENTS),
+        ...(machine.machine !== undefined ? { machine: Math.round(machine.machine) } : {}),
       },
     };
   } finally {
@@ -299,21 +342,26 @@ async function measureCpu(
   round: () => Promise<number>,
 ): Promise<number> {
   const receiverBefore = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
+  const machineBefore = cpuTicks();
   const before = process.cpuUsage();
   const rate = await round();
   const used = process.cpuUsage(before);
+  const machineAfter = cpuTicks();
   const receiverAfter = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
   into.push({
     bench: (used.user + used.system) / THROUGHPUT_EVENTS,
     receiver: (receiverAfter.cpuMicros - receiverBefore.cpuMicros) / THROUGHPUT_EVENTS,
+    ...machineCpu(machineBefore, machineAfter, THROUGHPUT_EVENTS),
   });
   return rate;
 }
 
 function medianCpu(values: CpuMicros[]): CpuMicros {
+  const machine = values.map((v) => v.machine).filter((v) => v !== undefined);
   return {
     bench: Math.round(median(values.map((v) => v.bench))),
     receiver: Math.round(median(values.map((v) => v.receiver))),
+    ...(machine.length ? { machine: Math.round(median(machine)) } : {}),
   };
 }
 
@@ -334,12 +382,13 @@ async function latencyAtRate(dir: string, receiver: ChildProcess, url: string): 
   // pages, and the checkpoint that flushes them ran into this phase: its recordEvent p99 was 73 ms
   // after them against 17 ms alone. A checkpoint first measures 500 events/s as a server running
   // at that rate sees it, not the flush of the throughput rounds.
-  if (storage.engine === 'postgres') await sql`CHECKPOINT`.execute(storage.db);
+  await checkpoint(storage);
   const accountId = await subscribedAccount(storage, url);
   const w = benchWorker(storage);
   await w.start();
   await ask(receiver, 'reset', 'reset' as never);
   const total = OFFERED_RATE * LATENCY_SECONDS;
+  const arrived = receiverReached(receiver, total);
   const started = performance.now();
   let sent = 0;
   // How long each recordEvent took, commit included: the API's share of the latency, not the queue's.
@@ -370,7 +419,7 @@ async function latencyAtRate(dir: string, receiver: ChildProcess, url: string): 
       }
     }, 10);
   });
-  await untilDelivered(storage, total);
+  await untilDelivered(storage, total, arrived);
   const stats = await ask<Stats>(receiver, 'stats', 'latencies');
   await w.stop();
   await closeBenchStorage(storage);
@@ -413,10 +462,10 @@ async function peerRates(receiver: ChildProcess, url: string): Promise<Record<st
 }
 
 /**
- * The machine's CPU ticks so far, all and stolen (by the hypervisor for other guests), from
- * /proc/stat; undefined where there is none.
+ * The machine's CPU ticks so far, all, stolen (by the hypervisor for other guests) and busy (neither
+ * idle, waiting for I/O nor stolen), from /proc/stat; undefined where there is none.
  */
-function cpuTicks(): { total: number; steal: number } | undefined {
+function cpuTicks(): { total: number; steal: number; busy: number } | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8')
       .split('\n')[0]!
@@ -424,10 +473,30 @@ function cpuTicks(): { total: number; steal: number } | undefined {
       .split(/\s+/)
       .slice(1)
       .map(Number);
-    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+    const total = fields.reduce((a, b) => a + b, 0);
+    const steal = fields[7] ?? 0;
+    return { total, steal, busy: total - (fields[3] ?? 0) - (fields[4] ?? 0) - steal };
   } catch {
     return undefined;
   }
+}
+
+/** Linux counts /proc/stat in USER_HZ ticks, 100 a second on every architecture Node runs on. */
+const MICROS_PER_TICK = 10_000;
+
+/**
+ * The whole machine's busy CPU time per request between two readings (µs): every process's, the
+ * database server, Redis and the kernel's included, so engines and peers that put their work in
+ * other processes are compared on what they cost in all. Tick resolution: ±1 tick in a 1 s round
+ * of 2 cores is ±0.5%.
+ */
+function machineCpu(
+  before: ReturnType<typeof cpuTicks>,
+  after: ReturnType<typeof cpuTicks>,
+  requests: number,
+): { machine?: number } {
+  if (!before || !after) return {};
+  return { machine: ((after.busy - before.busy) * MICROS_PER_TICK) / requests };
 }
 
 type LatencyStats = Stats & { offered: number; recorded: number[]; queued: number[] };
@@ -459,13 +528,13 @@ async function main(): Promise<void> {
     if (LATENCY_ONLY) {
       // The same durable warm-up as a full run first: cold, the process recorded events too slowly
       // to keep up with the offered rate, and the figure measured that instead.
-      await durableRate(dir, url, Math.ceil(THROUGHPUT_EVENTS / 5), -1);
+      await durableRate(dir, child, url, Math.ceil(THROUGHPUT_EVENTS / 5), -1);
       console.log(JSON.stringify(latencyFigures(await latencyAtRate(dir, child, url)), null, 2));
       return;
     }
     // Warm-up for both sides (JIT, connections, page cache), discarded: the first rounds ran ~40% slow.
     await rawRate(url, THROUGHPUT_EVENTS);
-    await durableRate(dir, url, Math.ceil(THROUGHPUT_EVENTS / 5), -1);
+    await durableRate(dir, child, url, Math.ceil(THROUGHPUT_EVENTS / 5), -1);
     // Loopback rates on a small machine are noisy: alternate the two measurements and take medians.
     const raws: number[] = [];
     const durables: number[] = [];
@@ -473,7 +542,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       raws.push(await measureCpu(child, cpu.raw, () => rawRate(url, THROUGHPUT_EVENTS)));
       durables.push(
-        await durableRate(dir, url, THROUGHPUT_EVENTS, round, (part) => measureCpu(child, cpu.durable, part)),
+        await durableRate(dir, child, url, THROUGHPUT_EVENTS, round, (part) =>
+          measureCpu(child, cpu.durable, part),
+        ),
       );
     }
     const raw = median(raws);

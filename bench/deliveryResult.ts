@@ -4,6 +4,8 @@
 export interface CpuMicros {
   bench: number;
   receiver: number;
+  /** The whole machine's busy CPU time (every process, the database server's included), where /proc/stat tells. */
+  machine?: number;
 }
 
 export interface PeerFigure {
@@ -18,7 +20,7 @@ export interface ProcessesFigure {
   /** Against the raw round run just before it. */
   ratio: number;
   /** CPU time per delivery (µs): all worker processes together, and the receiver. */
-  cpuMicrosPerDelivery: { workers: number; receiver: number };
+  cpuMicrosPerDelivery: { workers: number; receiver: number; machine?: number };
 }
 
 export interface DeliveryResult {
@@ -57,7 +59,8 @@ export const ENGINES = ['sqlite', 'postgres'] as const;
 export type EngineResults = Partial<Record<(typeof ENGINES)[number], DeliveryResult | string>>;
 
 const n = (value: number) => value.toLocaleString('en-US');
-const cpu = (figure: CpuMicros) => `${figure.bench} + ${figure.receiver}`;
+const ofMachine = (machine: number | undefined) => (machine === undefined ? '' : ` of ${machine}`);
+const cpu = (figure: CpuMicros) => `${figure.bench} + ${figure.receiver}${ofMachine(figure.machine)}`;
 
 function peer(figure: PeerFigure | string | undefined): string {
   if (figure === undefined) return '—';
@@ -67,8 +70,8 @@ function peer(figure: PeerFigure | string | undefined): string {
 
 function processes(figure: ProcessesFigure | undefined): string {
   if (!figure) return '—';
-  const { workers, receiver } = figure.cpuMicrosPerDelivery;
-  return `${n(figure.deliveriesPerSecond)} (${figure.ratio}); ${workers} + ${receiver} µs`;
+  const { workers, receiver, machine } = figure.cpuMicrosPerDelivery;
+  return `${n(figure.deliveriesPerSecond)} (${figure.ratio}); ${workers} + ${receiver}${ofMachine(machine)} µs`;
 }
 
 /** One row per figure, one column per engine (a skipped engine's column says why). */
@@ -83,7 +86,7 @@ const ROWS: Array<[string, (r: DeliveryResult) => string]> = [
   ],
   ['ratio to raw, paired rounds (median)', (r) => `${r.ratioRounds.join(' ')} (**${r.ratio}**)`],
   [
-    'CPU µs a POST / a delivery, bench + receiver',
+    'CPU µs a POST / a delivery, bench + receiver of the whole machine',
     (r) => `${cpu(r.rawCpuMicrosPerPost)} / ${cpu(r.durableCpuMicrosPerDelivery)}`,
   ],
   ['one `worker` process: deliveries/s (ratio); CPU µs', (r) => processes(r.workerProcesses?.one)],

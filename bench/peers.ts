@@ -132,6 +132,9 @@ async function graphileRound(
   pgPool.on('error', () => undefined);
   const utils = await makeWorkerUtils({ pgPool });
   await utils.migrate();
+  // As before each of atlas-connect's rounds (delivery.ts, checkpoint()): no checkpoint starting
+  // between adding the jobs and running them, which would make every job page a full-page image.
+  await pgPool.query('CHECKPOINT');
   const all = jobs(total, payload);
   // 0.16 (the last for Node 20) adds one job per call: ten callers at a time, before the timing.
   let next = 0;

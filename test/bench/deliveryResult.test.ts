@@ -14,7 +14,7 @@ const sqlite: DeliveryResult = {
   ratio: 0.66,
   ratioOfMedians: 0.65,
   rawCpuMicrosPerPost: { bench: 30, receiver: 17 },
-  durableCpuMicrosPerDelivery: { bench: 45, receiver: 20 },
+  durableCpuMicrosPerDelivery: { bench: 45, receiver: 20, machine: 92 },
   offeredEventsPerSecond: 500,
   latencyEvents: 5000,
   latencyP50Ms: 3,
@@ -32,7 +32,11 @@ const postgres: DeliveryResult = {
   ratio: 0.41,
   workerProcesses: {
     one: { deliveriesPerSecond: 12108, ratio: 0.34, cpuMicrosPerDelivery: { workers: 59, receiver: 22 } },
-    two: { deliveriesPerSecond: 11365, ratio: 0.28, cpuMicrosPerDelivery: { workers: 77, receiver: 21 } },
+    two: {
+      deliveriesPerSecond: 11365,
+      ratio: 0.28,
+      cpuMicrosPerDelivery: { workers: 77, receiver: 21, machine: 130 },
+    },
   },
   peers: {
     bullmqOnRedis: {
@@ -65,7 +69,10 @@ describe('the bench table', () => {
       '0.67 0.61 0.66 (**0.41**)',
     ]);
     expect(row('two `worker`')[1]).toBe('—');
-    expect(row('two `worker`')[2]).toBe('11,365 (0.28); 77 + 21 µs');
+    expect(row('two `worker`')[2]).toBe('11,365 (0.28); 77 + 21 of 130 µs');
+    expect(row('one `worker`')[2]).toBe('12,108 (0.34); 59 + 22 µs');
+    // The whole machine's CPU, where the run could read it; older results without it still table.
+    expect(row('CPU µs')[1]).toBe('30 + 17 / 45 + 20 of 92');
     expect(row('BullMQ')[2]).toBe('10,949 (0.28); 125 + 21 µs');
     expect(row('graphile')[2]).toBe('failed: connection refused');
     expect(row('event → first attempt')[1]).toBe('3 / 10 / 12');
