@@ -5,8 +5,8 @@
 // by its requests is printed beside the rates, a figure the other load on a shared machine moves less.
 import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
+import { childScript } from './childScript';
 import {
   SERVICE_TOKEN,
   type ApiBenchReady,
@@ -47,12 +47,12 @@ class ServerProcess {
   ) {}
 
   static async start(): Promise<ServerProcess> {
+    const script = childScript('apiServer');
     const execArgv = [
-      '--import',
-      'tsx',
+      ...script.execArgv,
       ...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),
     ];
-    const child = fork(path.join(__dirname, 'apiServer.ts'), [], { execArgv });
+    const child = fork(script.file, [], { execArgv });
     const ready = await new Promise<ApiBenchReady>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
       child.once('message', (reply: ApiBenchReply) =>

@@ -15,6 +15,7 @@ import { systemClock } from '../webhook-server/src/domain/clock';
 import { recordEvent } from '../webhook-server/src/domain/events';
 import { subscribe } from '../webhook-server/src/domain/hooks/subscriptions';
 import { benchWorker, CONCURRENCY } from './benchWorker';
+import { childScript } from './childScript';
 import type { CpuMicros, DeliveryResult, PeerFigure, ProcessesFigure } from './deliveryResult';
 import { bullmqRate, graphileRate } from './peers';
 
@@ -55,7 +56,8 @@ function ask<T>(child: ChildProcess, message: string, key: keyof T): Promise<T> 
 }
 
 async function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(path.join(__dirname, 'receiver.ts'), [], { execArgv: ['--import', 'tsx'] });
+  const { file, execArgv } = childScript('receiver');
+  const child = fork(file, [], { execArgv });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', resolve));
   return { child, url: `http://127.0.0.1:${port}/hook` };
 }
@@ -267,9 +269,8 @@ async function durableRate(
 
 /** A worker process on this schema, once it is connected (it fails the bench if it dies first). */
 function forkWorkerProcess(schema: string): Promise<ChildProcess> {
-  const child = fork(path.join(__dirname, 'workerProcess.ts'), [DATABASE_URL!, schema], {
-    execArgv: ['--import', 'tsx'],
-  });
+  const { file, execArgv } = childScript('workerProcess');
+  const child = fork(file, [DATABASE_URL!, schema], { execArgv });
   return new Promise((resolve, reject) => {
     const died = (code: number | null) => reject(new Error(`a bench worker process exited with ${code}`));
     child.once('exit', died);

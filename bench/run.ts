@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { childScript } from './childScript';
 import {
   deliveryTable,
   ENGINES as KNOWN_ENGINES,
@@ -23,7 +24,8 @@ const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map(
 function runDelivery(env: NodeJS.ProcessEnv, resultFile: string): Promise<DeliveryResult | string> {
   return new Promise((resolve) => {
     // Its JSON goes to resultFile; its progress and errors (stderr) show as they come.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'delivery.ts')], {
+    const { file, execArgv } = childScript('delivery');
+    const child = spawn(process.execPath, [...execArgv, file], {
       env: { ...env, BENCH_RESULT_FILE: resultFile },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
