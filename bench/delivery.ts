@@ -138,13 +138,16 @@ async function subscribedAccount(storage: Storage, hookUrl: string): Promise<str
 }
 
 /**
- * Resolves once the receiver has had `count` more requests. Asked before the worker starts, so a
- * round waits for its attempts without polling the database: a probe every 5 ms cost PostgreSQL
- * ~4 µs a delivery (a tenth of the queue's own), walking the due index's entries of rows delivered
- * since the last vacuum, in a measurement whose peers count their jobs in process.
+ * Tells the receiver to say when it has had `count` more requests than so far; resolves, once it
+ * is told, to the promise of that. Awaited before the worker starts (nothing is in flight then, so
+ * "so far" is exact), so a round waits for its attempts without polling the database: a probe
+ * every 5 ms cost PostgreSQL ~4 µs a delivery (a tenth of the queue's own), walking the due index's
+ * entries of rows delivered since the last vacuum, in a measurement whose peers count their jobs in
+ * process.
  */
-function receiverReached(receiver: ChildProcess, count: number): Promise<void> {
-  return new Promise((resolve) => {
+async function expectRequests(receiver: ChildProcess, count: number): Promise<{ reached: Promise<void> }> {
+  const { count: sofar } = await ask<{ count: number }>(receiver, 'count', 'count');
+  const reached = new Promise<void>((resolve) => {
     const onMessage = (reply: unknown) => {
       if (reply && typeof reply === 'object' && 'reached' in reply) {
         receiver.off('message', onMessage);
@@ -152,8 +155,10 @@ function receiverReached(receiver: ChildProcess, count: number): Promise<void> {
       }
     };
     receiver.on('message', onMessage);
-    receiver.send({ expect: count });
   });
+  receiver.send({ until: sofar + count });
+  // In an object: an async function returning a promise would resolve only once it had.
+  return { reached };
 }
 
 /**
@@ -252,7 +257,7 @@ async function durableRate(
 ): Promise<number> {
   const { storage } = await storageWithEvents(dir, url, total, `throughput${round}`);
   const w = benchWorker(storage);
-  const arrived = receiverReached(receiver, total);
+  const arrived = (await expectRequests(receiver, total)).reached;
   // Timed from start() returning: on SQLite it first brings up the worker's database thread
   // (~100 ms, once per process), then sends its first claim (which this timing includes).
   await w.start();
@@ -303,7 +308,7 @@ async function processesRate(
     Promise.all(children.map((c) => ask<Record<string, unknown>>(c, message, key)));
   try {
     for (let i = 0; i < count; i += 1) children.push(await forkWorkerProcess(storage.schema!));
-    const warmedUp = receiverReached(receiver, warmUp);
+    const warmedUp = (await expectRequests(receiver, warmUp)).reached;
     await all('start', 'started');
     await untilDelivered(storage, warmUp, warmedUp);
     await all('stop', 'stopped');
@@ -311,7 +316,7 @@ async function processesRate(
     const total = warmUp + THROUGHPUT_EVENTS;
 
     const receiverBefore = await ask<{ cpuMicros: number }>(receiver, 'cpu', 'cpuMicros');
-    const arrived = receiverReached(receiver, THROUGHPUT_EVENTS);
+    const arrived = (await expectRequests(receiver, THROUGHPUT_EVENTS)).reached;
     const machineBefore = cpuTicks();
     const started = performance.now();
     await all('start', 'started');
@@ -389,7 +394,7 @@ async function latencyAtRate(dir: string, receiver: ChildProcess, url: string): 
   await w.start();
   await ask(receiver, 'reset', 'reset' as never);
   const total = OFFERED_RATE * LATENCY_SECONDS;
-  const arrived = receiverReached(receiver, total);
+  const arrived = (await expectRequests(receiver, total)).reached;
   const started = performance.now();
   let sent = 0;
   // How long each recordEvent took, commit included: the API's share of the latency, not the queue's.

@@ -1,7 +1,7 @@
 // The benchmark's webhook receiver, in its own process so it does not share the worker's CPU time.
 // Answers 200 to every POST and records, per request, how long after the event's createdAt it arrived
-// and when (by event id, so the bench can also measure from the event's commit). Told to expect n
-// requests, it says when they have come, so the bench need not poll the database meanwhile.
+// and when (by event id, so the bench can also measure from the event's commit). Told a count to
+// wait for, it says when its requests have reached it, so the bench need not poll the database.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,8 +11,14 @@ let count = 0;
 // Only the latency phase parses bodies, so during the rate rounds raw and durable requests cost the
 // receiver the same.
 let recording = false;
-// The count a `{ expect: n }` message waits for; reached, the receiver says so once.
+// The count an `{ until: n }` message waits for; reached, the receiver says so once.
 let expected: number | undefined;
+
+function reachedYet(): void {
+  if (expected === undefined || count < expected) return;
+  expected = undefined;
+  process.send?.({ reached: true });
+}
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -20,10 +26,7 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const arrived = Date.now();
     count += 1;
-    if (count === expected) {
-      expected = undefined;
-      process.send?.({ reached: true });
-    }
+    reachedYet();
     if (recording && req.headers['webhook-id']) {
       const [event] = JSON.parse(Buffer.concat(chunks).toString()) as Array<{
         id: string;
@@ -39,10 +42,12 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 
-process.on('message', (message: string | { expect: number }) => {
+process.on('message', (message: string | { until: number }) => {
   if (typeof message === 'object') {
-    if (message.expect > 0) expected = count + message.expect;
-    else process.send?.({ reached: true });
+    expected = message.until;
+    reachedYet();
+  } else if (message === 'count') {
+    process.send?.({ count });
   } else if (message === 'reset') {
     latencies.length = 0;
     arrivals.length = 0;
