@@ -5,6 +5,7 @@ import { installAndLink } from '../support/ghlInstall';
 import { startGhlTestBed, stopGhlTestBed, type GhlTestBed } from '../support/ghlTestBed';
 import { postFromGhl, triggerSubscription } from '../support/ghlWorkflow';
 import { api } from '../support/server';
+import { waitFor } from '../support/waitFor';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'account-page');
 const LOCATION = 'loc_browser_1';
@@ -57,12 +58,15 @@ describeWithBrowser(
       await page.screenshot({ path: path.join(ARTIFACTS, 'integrations-ghl.png'), fullPage: true });
       // At 375 px the table scrolls inside its box; the page itself does not scroll sideways. The
       // charts' canvases follow a resize a frame or two later (Chart.js watches their box), so
-      // the width is read once the page has settled.
+      // the width is read once the page has settled. Polled from here: page.waitForFunction
+      // evaluates its string in the page, which the page's policy refuses (a CSP error, caught
+      // below as a page error, whenever the first check did not already hold).
       await page.setViewportSize({ width: 375, height: 800 });
-      await page
-        .waitForFunction('document.documentElement.scrollWidth === 375', null, { timeout: 5_000 })
-        .catch(() => undefined); // the expectation below says what width it settled at
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBe(375);
+      const scrollWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
+      await waitFor('the page to settle at 375 px', async () => (await scrollWidth()) === 375, 5_000).catch(
+        () => undefined, // the expectation below says what width it settled at
+      );
+      expect(await scrollWidth()).toBe(375);
       await page.setViewportSize({ width: 1280, height: 900 });
 
       await page.getByRole('button', { name: `Disconnect GHL location ${LOCATION_NAME}` }).click();
