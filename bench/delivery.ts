@@ -42,7 +42,8 @@ interface Stats {
   arrivals: Array<[string, number]>;
 }
 
-function ask<T>(child: ChildProcess, message: string, key: keyof T): Promise<T> {
+/** The child's next message holding `key` (others pass by, for their own listeners). */
+function replyWith<T>(child: ChildProcess, key: keyof T): Promise<T> {
   return new Promise((resolve) => {
     const onMessage = (reply: T) => {
       if (reply && typeof reply === 'object' && key in reply) {
@@ -51,8 +52,13 @@ function ask<T>(child: ChildProcess, message: string, key: keyof T): Promise<T> 
       }
     };
     child.on('message', onMessage);
-    child.send(message);
   });
+}
+
+function ask<T>(child: ChildProcess, message: string, key: keyof T): Promise<T> {
+  const reply = replyWith<T>(child, key);
+  child.send(message);
+  return reply;
 }
 
 async function startReceiver(): Promise<{ child: ChildProcess; url: string }> {
@@ -147,15 +153,7 @@ async function subscribedAccount(storage: Storage, hookUrl: string): Promise<str
  */
 async function expectRequests(receiver: ChildProcess, count: number): Promise<{ reached: Promise<void> }> {
   const { count: sofar } = await ask<{ count: number }>(receiver, 'count', 'count');
-  const reached = new Promise<void>((resolve) => {
-    const onMessage = (reply: unknown) => {
-      if (reply && typeof reply === 'object' && 'reached' in reply) {
-        receiver.off('message', onMessage);
-        resolve();
-      }
-    };
-    receiver.on('message', onMessage);
-  });
+  const reached = replyWith<{ reached: true }>(receiver, 'reached').then(() => undefined);
   receiver.send({ until: sofar + count });
   // In an object: an async function returning a promise would resolve only once it had.
   return { reached };
@@ -332,7 +330,7 @@ async function processesRate(
       cpuMicrosPerDelivery: {
         workers: Math.round(workers.reduce((sum, w) => sum + w.cpuMicros, 0) / THROUGHPUT_EVENTS),
         receiver: Math.round((receiverAfter.cpuMicros - receiverBefore.cpuMicros) / THROUGHPUT_EVENTS),
-        ...(machine.machine !== undefined ? { machine: Math.round(machine.machine) } : {}),
+        machine: machine === undefined ? undefined : Math.round(machine),
       },
     };
   } finally {
@@ -357,7 +355,7 @@ async function measureCpu(
   into.push({
     bench: (used.user + used.system) / THROUGHPUT_EVENTS,
     receiver: (receiverAfter.cpuMicros - receiverBefore.cpuMicros) / THROUGHPUT_EVENTS,
-    ...machineCpu(machineBefore, machineAfter, THROUGHPUT_EVENTS),
+    machine: machineCpu(machineBefore, machineAfter, THROUGHPUT_EVENTS),
   });
   return rate;
 }
@@ -500,9 +498,9 @@ function machineCpu(
   before: ReturnType<typeof cpuTicks>,
   after: ReturnType<typeof cpuTicks>,
   requests: number,
-): { machine?: number } {
-  if (!before || !after) return {};
-  return { machine: ((after.busy - before.busy) * MICROS_PER_TICK) / requests };
+): number | undefined {
+  if (!before || !after) return undefined;
+  return ((after.busy - before.busy) * MICROS_PER_TICK) / requests;
 }
 
 type LatencyStats = Stats & { offered: number; recorded: number[]; queued: number[] };
